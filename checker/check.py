@@ -1,0 +1,119 @@
+"""The one entry point of the core: bytes in, :class:`Result` out.
+
+Never raises for bad input: every failure becomes findings and a verdict.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+
+from . import __version__
+from ._context import Context, EngineOutput
+from .errors import CheckerError, LimitExceeded
+from .options import Options
+from .result import Finding, Result, verdict_for
+
+
+def detect_format(data: bytes) -> str:
+    """``pdf``, ``ofd`` or ``unknown`` from the leading bytes (not the file name)."""
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return "pdf"
+    if data[:4] == b"PK\x03\x04":
+        return "ofd"
+    return "unknown"
+
+
+def check_bytes(data: bytes, filename: str = "", options: Options | None = None) -> Result:
+    options = options or Options()
+    ctx = Context(options=options, filename=filename)
+    data = bytes(data)
+    fmt = detect_format(data)
+    out = EngineOutput()
+    try:
+        if not data:
+            ctx.add("INPUT_EMPTY")
+        elif len(data) > options.limits.max_file_bytes:
+            ctx.add("LIMIT_FILE_SIZE", size=len(data), limit=options.limits.max_file_bytes)
+        elif fmt == "unknown":
+            ctx.add("INPUT_UNSUPPORTED")
+        else:
+            out = _run_engine(fmt, data, ctx)
+            _certificate_checks(data, fmt, out, ctx)
+    except CheckerError as exc:
+        ctx.add(exc.code, "error", detail=exc.detail, **exc.params)
+    except (RecursionError, MemoryError) as exc:
+        ctx.add("LIMIT_EXCEEDED", "error", detail=type(exc).__name__)
+    except Exception as exc:  # a bug of ours: report it, never a traceback
+        ctx.add("INTERNAL_ERROR", "error", detail=f"{type(exc).__name__}: {exc}")
+    return _finish(data, filename, fmt, out, ctx)
+
+
+def check_file(path: str | os.PathLike, options: Options | None = None) -> Result:
+    options = options or Options()
+    name = os.fspath(path)
+    try:
+        size = os.path.getsize(name)
+        if size > options.limits.max_file_bytes:
+            ctx = Context(options=options, filename=name)
+            ctx.add("LIMIT_FILE_SIZE", size=size, limit=options.limits.max_file_bytes)
+            return _finish(b"", name, "unknown", EngineOutput(), ctx, size=size)
+        with open(name, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        ctx = Context(options=options, filename=name)
+        ctx.add("INPUT_MALFORMED", "error", detail=f"{exc.strerror or exc}")
+        return _finish(b"", name, "unknown", EngineOutput(), ctx)
+    return check_bytes(data, name, options)
+
+
+def _run_engine(fmt: str, data: bytes, ctx: Context) -> EngineOutput:
+    if fmt == "pdf":
+        from ._pdf import analyse_pdf
+
+        return analyse_pdf(data, ctx)
+    from ._ofd import analyse_ofd
+
+    return analyse_ofd(data, ctx)
+
+
+def _certificate_checks(data: bytes, fmt: str, out: EngineOutput, ctx: Context) -> None:
+    """Printed fields, QR codes and their cross-checks (checker/_cert)."""
+    from ._cert import certificate_checks
+
+    certificate_checks(data, fmt, out, ctx)
+
+
+def _finish(data, filename, fmt, out: EngineOutput, ctx: Context, size: int | None = None) -> Result:
+    findings = _dedupe(ctx.findings)
+    sigs = tuple(out.signatures)
+    verdict = verdict_for(findings, sigs)
+    if verdict == "warn" and not any(f.severity == "warn" for f in findings):
+        findings = findings + (Finding.make("NOT_PROVEN"),)
+    return Result(
+        file=os.path.basename(filename) if filename else "",
+        format=fmt,
+        verdict=verdict,
+        findings=findings,
+        signatures=sigs,
+        qr=tuple(getattr(ctx, "qr_reports", ()) or ()),
+        fields=tuple(getattr(ctx, "fields", ()) or ()),
+        size=size if size is not None else len(data),
+        sha256=hashlib.sha256(data).hexdigest() if data else "",
+        pages=out.pages,
+        checker_version=__version__,
+    )
+
+
+def _dedupe(findings) -> tuple[Finding, ...]:
+    seen = set()
+    out = []
+    for f in findings:
+        key = (f.code, f.severity, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return tuple(out)
+
+
+__all__ = ["check_bytes", "check_file", "detect_format", "LimitExceeded"]

@@ -1,0 +1,49 @@
+"""Every resource limit of the checker, in one place.
+
+Hostile input must end as an ``error`` verdict within these bounds, never as a
+traceback, a hang or a memory blow-up.  Engines read limits from the
+``Limits`` instance carried by :class:`checker.Options`; tests shrink them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    # whole input
+    max_file_bytes: int = 64 * MiB
+    # wall-clock budget for one file (checked cooperatively by the engines)
+    max_seconds: float = 20.0
+
+    # PDF
+    max_pdf_objects: int = 200_000
+    max_pdf_revisions: int = 64
+    max_pdf_signatures: int = 32
+    max_stream_decoded_bytes: int = 32 * MiB  # per decoded stream (flate bombs)
+    max_total_decoded_bytes: int = 128 * MiB  # all decoded streams of one file
+    max_object_depth: int = 64  # nesting of arrays/dicts and of object graph walks
+    max_pages: int = 2_000
+    max_cms_bytes: int = 1 * MiB  # /Contents of one signature
+
+    # OFD / ZIP
+    max_zip_entries: int = 10_000
+    max_zip_entry_bytes: int = 32 * MiB  # uncompressed size of one entry
+    max_zip_total_bytes: int = 128 * MiB  # uncompressed size of all entries read
+    max_zip_ratio: int = 200  # uncompressed / compressed, per entry (if > 1 MiB)
+    max_xml_bytes: int = 8 * MiB
+    max_xml_depth: int = 64
+    max_xml_elements: int = 200_000
+
+    # certificates / trust
+    max_chain_length: int = 8
+    max_certs_per_signature: int = 64
+
+    # QR and fields
+    max_qr_payload_chars: int = 4_096
+    max_text_chars: int = 2 * MiB
+
+
+DEFAULT_LIMITS = Limits()

@@ -1,0 +1,183 @@
+"""Result objects: frozen dataclasses with a stable JSON form.
+
+The JSON produced by :meth:`Result.to_dict` is a contract shared by the CLI
+(``--json``), the browser page and the tests.  Add keys; never rename them.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import messages
+
+VERDICTS = ("pass", "warn", "fail", "error")
+_RANK = {"info": 0, "pass": 0, "warn": 1, "fail": 2, "error": 3}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    message: str  # Chinese
+    message_en: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def make(cls, code: str, severity: str | None = None, **params: Any) -> "Finding":
+        """Build a finding from the message table.  ``severity`` overrides the default."""
+        msg = messages.lookup(code)
+        sev = severity or msg.severity
+        if sev not in messages.SEVERITIES:
+            raise ValueError(f"bad severity {sev!r}")
+        p = {k: v for k, v in params.items()}
+        return cls(
+            code=code,
+            severity=sev,
+            message=messages.render(msg.zh, p),
+            message_en=messages.render(msg.en, p),
+            params=tuple(sorted((k, _plain(v)) for k, v in p.items())),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "message_en": self.message_en,
+            "params": dict(self.params),
+        }
+
+
+@dataclass(frozen=True)
+class SignatureReport:
+    """One signature or seal (PDF CMS signature, document timestamp, OFD seal)."""
+
+    index: int  # 1-based, in file order
+    kind: str  # "pdf-signature" | "pdf-timestamp" | "ofd-seal" | "ofd-sign"
+    intact: bool  # digest and signature value verified, content unchanged
+    trusted: bool  # chains to a trust anchor of the active store
+    algorithm: str  # e.g. "SM2-SM3", "RSA-SHA256", "ECDSA-SHA384", "RSA-PSS-SHA256"
+    signer: str = ""  # subject of the signer certificate, readable
+    issuer: str = ""
+    signed_at: str | None = None  # ISO 8601 (claimed signing time or timestamp)
+    covers_whole_file: bool = False
+    seal_name: str | None = None  # OFD seal name / PDF signature field name
+    revision: int | None = None  # PDF: revision index the signature belongs to (1-based)
+    covered: tuple[str, ...] = ()  # OFD: package files covered by references
+    chain: tuple[str, ...] = ()  # subjects from signer up to the anchor
+    anchor: str | None = None  # trust anchor subject when trusted
+    timestamp: str | None = None  # ISO time of a verified embedded timestamp
+    codes: tuple[str, ...] = ()  # codes of the findings about this signature
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "kind": self.kind,
+            "intact": self.intact,
+            "trusted": self.trusted,
+            "algorithm": self.algorithm,
+            "signer": self.signer,
+            "issuer": self.issuer,
+            "signed_at": self.signed_at,
+            "covers_whole_file": self.covers_whole_file,
+            "seal_name": self.seal_name,
+            "revision": self.revision,
+            "covered": list(self.covered),
+            "chain": list(self.chain),
+            "anchor": self.anchor,
+            "timestamp": self.timestamp,
+            "codes": list(self.codes),
+        }
+
+
+@dataclass(frozen=True)
+class QrReport:
+    """One decoded QR code and the judgement of its payload."""
+
+    text: str
+    source: str = ""  # e.g. "page 1", "Doc_0/Res/image_3.png"
+    is_url: bool = False
+    host: str | None = None  # IDNA-normalised host when a URL
+    official: bool = False  # host on the official list (label-boundary match)
+    status: str = "info"  # severity of the judgement: info | warn | fail
+    code: str = ""  # finding code that explains ``status``
+    box: tuple[float, float, float, float] | None = None  # x, y, w, h in page units (0..1)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "source": self.source,
+            "is_url": self.is_url,
+            "host": self.host,
+            "official": self.official,
+            "status": self.status,
+            "code": self.code,
+            "box": list(self.box) if self.box else None,
+        }
+
+
+@dataclass(frozen=True)
+class Result:
+    file: str
+    format: str  # "pdf" | "ofd" | "unknown"
+    verdict: str
+    findings: tuple[Finding, ...] = ()
+    signatures: tuple[SignatureReport, ...] = ()
+    qr: tuple[QrReport, ...] = ()
+    fields: tuple[tuple[str, str], ...] = ()  # printed fields, in reading order
+    size: int = 0
+    sha256: str = ""
+    pages: int | None = None
+    checker_version: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "format": self.format,
+            "verdict": self.verdict,
+            "findings": [f.to_dict() for f in self.findings],
+            "signatures": [s.to_dict() for s in self.signatures],
+            "qr": [q.to_dict() for q in self.qr],
+            "fields": dict(self.fields),
+            "size": self.size,
+            "sha256": self.sha256,
+            "pages": self.pages,
+            "checker_version": self.checker_version,
+        }
+
+    def to_json(self, **kw: Any) -> str:
+        kw.setdefault("ensure_ascii", False)
+        kw.setdefault("sort_keys", False)
+        return json.dumps(self.to_dict(), **kw)
+
+
+def worst(severities) -> str:
+    """Verdict from severities: info-only → pass; else the worst one."""
+    rank = 0
+    for s in severities:
+        rank = max(rank, _RANK[s])
+    return VERDICTS[rank]
+
+
+def verdict_for(findings, signatures) -> str:
+    """The verdict rule (a contract; see README):
+
+    * ``error`` / ``fail`` / ``warn`` when a finding has that severity (worst wins);
+    * ``pass`` only when nothing objects **and** at least one signature is intact,
+      trusted and covers the document, and every signature is intact.
+    """
+    v = worst(f.severity for f in findings)
+    if v == "pass":
+        proven = [s for s in signatures if s.intact and s.trusted and s.covers_whole_file]
+        if not proven or not all(s.intact for s in signatures):
+            return "warn"
+    return v
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, (str, int, float, bool)) or v is None:
+        return v
+    if isinstance(v, (list, tuple)):
+        return tuple(_plain(x) for x in v)
+    return str(v)
