@@ -11,7 +11,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .check import check_bytes, check_file, detect_format  # noqa: E402
+from .check import check_bytes, check_file, detect_format, list_images  # noqa: E402
 from .errors import CheckerError  # noqa: E402
 from .limits import Limits  # noqa: E402
 from .options import Options, QrDecoder, QrInput  # noqa: E402
@@ -22,6 +22,7 @@ __all__ = [
     "check_bytes",
     "check_file",
     "detect_format",
+    "list_images",
     "CheckerError",
     "Limits",
     "Options",

@@ -67,6 +67,26 @@ def check_file(path: str | os.PathLike, options: Options | None = None) -> Resul
     return check_bytes(data, name, options)
 
 
+def list_images(data: bytes, options: Options | None = None) -> list[tuple[str, bytes]]:
+    """Images of an OFD package that may hold a QR code: ``[(source, png_or_jpeg_bytes)]``.
+
+    Used by the browser shell, which decodes them with zxing-wasm and passes the texts back
+    through ``Options.qr_texts``.  PDFs return ``[]`` (the browser renders them with pdf.js).
+    Never raises: unreadable input gives ``[]`` (the real check reports why).
+    """
+    options = options or Options()
+    data = bytes(data)
+    if detect_format(data) != "ofd" or len(data) > options.limits.max_file_bytes:
+        return []
+    ctx = Context(options=options)
+    try:
+        from ._ofd import list_images as _ofd_images
+
+        return list(_ofd_images(data, ctx))
+    except Exception:
+        return []
+
+
 def _run_engine(fmt: str, data: bytes, ctx: Context) -> EngineOutput:
     if fmt == "pdf":
         from ._pdf import analyse_pdf
@@ -116,4 +136,4 @@ def _dedupe(findings) -> tuple[Finding, ...]:
     return tuple(out)
 
 
-__all__ = ["check_bytes", "check_file", "detect_format", "LimitExceeded"]
+__all__ = ["check_bytes", "check_file", "detect_format", "list_images"]

@@ -3,6 +3,7 @@
 Interface used by :mod:`checker.check`::
 
     analyse_ofd(data: bytes, ctx: Context) -> EngineOutput
+    list_images(data: bytes, ctx: Context) -> list[tuple[str, bytes]]   # for the browser QR step
 """
 from __future__ import annotations
 
@@ -12,3 +13,7 @@ from ..errors import InternalError
 
 def analyse_ofd(data: bytes, ctx: Context) -> EngineOutput:
     raise InternalError("OFD engine not implemented yet")
+
+
+def list_images(data: bytes, ctx: Context) -> list[tuple[str, bytes]]:
+    return []
