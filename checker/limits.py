@@ -43,6 +43,9 @@ class Limits:
 
     # QR and fields
     max_qr_payload_chars: int = 4_096
+    max_qr_codes: int = 32  # QR codes judged per file
+    max_qr_pages: int = 10  # pages rendered by the native decoder
+    expiry_notice_days: int = 90  # validity ending within this many days → info
     max_text_chars: int = 2 * MiB
 
 
