@@ -1,0 +1,107 @@
+"""SM2 digital signatures (GB/T 32918.2-2016) — verification, plus a test-only signer.
+
+e = SM3(Z || M), Z = SM3(ENTL || ID || a || b || xG || yG || xA || yA); the default ID is
+"1234567812345678" (GM/T 0009).  Signatures come as DER SEQUENCE{r, s} or raw 64-byte r || s.
+"""
+from __future__ import annotations
+
+import secrets
+
+from . import DEFAULT_SM2_ID
+from .digest import hash_bytes
+from .ec import SM2P256 as CURVE
+
+def _point(pub, curve=CURVE) -> tuple[int, int]:
+    if isinstance(pub, tuple):
+        x, y = pub
+        if not curve.on_curve(x, y):
+            raise ValueError("point not on curve")
+        return x, y
+    return curve.decode_point(bytes(pub))
+
+
+def z_value(pub, id: bytes = DEFAULT_SM2_ID, curve=CURVE) -> bytes:
+    """Z_A for public key ``pub`` (SEC1 point bytes, raw X||Y, or an (x, y) tuple)."""
+    x, y = _point(pub, curve)
+    entl = len(id) * 8
+    if entl > 0xFFFF:
+        raise ValueError("SM2 ID too long")
+
+    def b(v: int) -> bytes:
+        return v.to_bytes(32, "big")
+
+    data = entl.to_bytes(2, "big") + bytes(id) + b(curve.a) + b(curve.b) + b(curve.gx) + b(curve.gy) + b(x) + b(y)
+    return hash_bytes("sm3", data)
+
+
+def decode_signature(sig: bytes) -> tuple[int, int]:
+    """DER SEQUENCE{INTEGER r, INTEGER s} or raw 64 bytes; raises ValueError."""
+    sig = bytes(sig)
+    if len(sig) == 64 and sig[0] != 0x30:
+        return int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big")
+    from .ecdsa import decode_der_rs
+
+    try:
+        return decode_der_rs(sig)
+    except ValueError:
+        if len(sig) == 64:  # raw r||s whose r happens to start with 0x30
+            return int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big")
+        raise
+
+
+def verify_e(pub, e: int, r: int, s: int, curve=CURVE) -> bool:
+    x, y = _point(pub, curve)
+    n = curve.n
+    if not (1 <= r < n and 1 <= s < n):
+        return False
+    t = (r + s) % n
+    if t == 0:
+        return False
+    pt = curve.mul_add(s, t, x, y)
+    if pt is None:
+        return False
+    return (e + pt[0]) % n == r
+
+
+def verify(pub, message: bytes, signature, id: bytes = DEFAULT_SM2_ID, curve=CURVE) -> bool:
+    """Verify an SM2 signature of ``message`` under public key ``pub`` with signer ``id``.
+
+    ``signature`` is DER, raw r||s bytes, or an (r, s) tuple.  Bad encodings return False.
+    """
+    try:
+        r, s = signature if isinstance(signature, tuple) else decode_signature(signature)
+        z = z_value(pub, id, curve)
+        e = int.from_bytes(hash_bytes("sm3", z + bytes(message)), "big")
+        return verify_e(pub, e, r, s, curve)
+    except ValueError:
+        return False
+
+
+# -- test-only helpers (the checker never signs) -------------------------------------------
+
+
+def public_key(priv: int, curve=CURVE) -> tuple[int, int]:
+    pt = curve.to_affine(*curve.mul_g(priv))
+    assert pt is not None
+    return pt
+
+
+def sign(priv: int, message: bytes, id: bytes = DEFAULT_SM2_ID, k: int | None = None, curve=CURVE) -> tuple[int, int]:
+    """Sign (r, s).  Not constant time; for tests and the testkit only."""
+    _N = curve.n
+    pub = public_key(priv, curve)
+    e = int.from_bytes(hash_bytes("sm3", z_value(pub, id, curve) + bytes(message)), "big")
+    while True:
+        kk = k if k is not None else secrets.randbelow(_N - 1) + 1
+        x1 = curve.to_affine(*curve.mul_g(kk))[0]
+        r = (e + x1) % _N
+        if r == 0 or r + kk == _N:
+            if k is not None:
+                raise ValueError("bad k")
+            continue
+        s = pow(1 + priv, -1, _N) * (kk - r * priv) % _N
+        if s == 0:
+            if k is not None:
+                raise ValueError("bad k")
+            continue
+        return r, s
