@@ -7,6 +7,9 @@ Two build-time substitutions, both driven by data so the guide never drifts from
     (the same list the checker uses to judge a certificate's QR code).  Until that file exists a
     clearly labelled placeholder list is shown and a warning is logged.
 
+Search: the words in ``scripts/guide_search_words.txt`` are added to jieba's dictionary so the
+offline search index keeps them whole (a typed query is not segmented in the browser).
+
 ``<!-- guide:training-qr -->``
     becomes QR codes (inline SVG, made with ``qrcode`` at build time; no image files, no network)
     pointing to pages of this site at its intranet address: ``GUIDE_SITE_URL`` from the
@@ -27,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HOSTS_FILE = ROOT / "checker" / "data" / "official_hosts.json"
 HOSTS_MARKER = "<!-- guide:official-hosts -->"
 QR_MARKER = "<!-- guide:training-qr -->"
+SEARCH_WORDS = ROOT / "scripts" / "guide_search_words.txt"
 
 # Shown only while checker/data/official_hosts.json does not exist yet.
 PLACEHOLDER_HOSTS = (
@@ -154,7 +158,27 @@ def training_qr_block(site_url: str, files) -> str:
     return '<div class="guide-qr-grid">' + "".join(figures) + "</div>"
 
 
+def search_words(path: Path = SEARCH_WORDS) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [w.strip() for w in lines if w.strip() and not w.lstrip().startswith("#")]
+
+
+def register_search_words() -> int:
+    """Teach jieba (used by Material's search plugin in this process) our whole words."""
+    try:
+        import jieba
+    except ImportError:  # the search plugin then indexes without segmentation anyway
+        log.warning("guide: jieba not importable; Chinese search will not segment words")
+        return 0
+    words = search_words()
+    for word in words:
+        jieba.add_word(word)
+    return len(words)
+
+
 def on_config(config, **kw):
+    count = register_search_words()
+    log.info("guide: %d search words added to jieba", count)
     url = resolve_site_url(config)
     if url and urlsplit(url).scheme not in ("http", "https"):
         log.warning("guide: site address %r is not http(s); QR codes may not open", url)
