@@ -1,0 +1,324 @@
+// The checker page: runtime loading, file queue, QR step, result cards, batch table, export.
+// Files never leave the browser: they go to two module workers (Pyodide, zxing-wasm) and pdf.js.
+import { h, clear } from "./dom.mjs";
+import { PATHS } from "./paths.mjs";
+import { startChecker } from "./client.mjs";
+import { card, pendingCard, batchRow, verdictLabel } from "./render.mjs";
+import { pdfQr, imagesQr, preload as preloadQr } from "./qr.mjs";
+import { toCsv, toJson, download, stamp } from "./export.mjs";
+
+const MAX_BYTES = 64 * 1024 * 1024; // checker/limits.py max_file_bytes
+const MB = 1024 * 1024;
+
+const root = document.getElementById("cq-checker");
+const ui = {};
+const state = {
+  ready: false,
+  failed: null,
+  queue: [], // {seq, name, file?, bytes?, trustDemo}
+  busy: false,
+  results: [], // {seq, result, trustDemo}
+  seq: 0,
+  today: null,
+};
+let checker = null; // client.mjs
+
+// ---- reference date (review aid: ?today=YYYY-MM-DD, like the CLI's --today) ----------------
+{
+  const t = new URLSearchParams(location.search).get("today");
+  if (t && /^\d{4}-\d{2}-\d{2}$/.test(t)) state.today = t;
+}
+
+// ---- layout ----------------------------------------------------------------------------------
+function build() {
+  clear(root);
+  ui.status = h("p", { class: "cqc-status", "data-role": "runtime-status", role: "status", "aria-live": "polite", text: "正在加载核验程序…" });
+  ui.bar = h("progress", { class: "cqc-bar", max: "1", value: "0", "aria-label": "核验程序加载进度" });
+  ui.detail = h("p", { class: "cqc-detail", text: "" });
+  ui.runtime = h("section", { class: "cqc-runtime", "data-state": "loading" }, ui.status, ui.bar, ui.detail);
+
+  ui.input = h("input", { type: "file", id: "cqc-files", multiple: true, accept: ".pdf,.ofd,application/pdf,application/ofd", class: "cqc-input" });
+  ui.input.addEventListener("change", () => {
+    addFiles(ui.input.files);
+    ui.input.value = "";
+  });
+  ui.drop = h(
+    "label",
+    { class: "cqc-drop", for: "cqc-files" },
+    h("span", { class: "cqc-drop-title", text: "选择或拖入证书文件" }),
+    h("span", { class: "cqc-drop-sub", text: "PDF 或 OFD，可一次选择多个。文件只在本机浏览器中核验，不会上传。" }),
+    h("span", { class: "md-button md-button--primary cqc-pick", text: "选择文件" }),
+  );
+  ui.pickArea = h("section", { class: "cqc-pickarea" }, ui.input, ui.drop);
+  for (const ev of ["dragenter", "dragover"]) {
+    ui.drop.addEventListener(ev, (e) => {
+      e.preventDefault();
+      ui.drop.classList.add("cqc-drag");
+    });
+  }
+  for (const ev of ["dragleave", "drop"]) {
+    ui.drop.addEventListener(ev, () => ui.drop.classList.remove("cqc-drag"));
+  }
+  ui.drop.addEventListener("drop", (e) => {
+    e.preventDefault();
+    if (e.dataTransfer && e.dataTransfer.files) addFiles(e.dataTransfer.files);
+  });
+  // A file dropped next to the zone must not make the browser navigate away to it.
+  window.addEventListener("dragover", (e) => e.preventDefault());
+  window.addEventListener("drop", (e) => e.preventDefault());
+
+  ui.trustDemo = h("input", { type: "checkbox", id: "cqc-trust-demo", class: "cqc-trust-demo" });
+  ui.sampleButtons = h("div", { class: "cqc-sample-buttons" });
+  ui.samples = h(
+    "section",
+    { class: "cqc-samples", hidden: true },
+    h("h3", { text: "试用示例文件" }),
+    h("p", { class: "cqc-note", text: "以下均为虚构的示例证书（标有“示例”），由本项目的演示 CA 签章，只用于体验核验过程。" }),
+    h(
+      "label",
+      { class: "cqc-demo-toggle", for: "cqc-trust-demo" },
+      ui.trustDemo,
+      h("span", null, h("strong", { text: "信任演示 CA（仅用于示例文件）" }), h("br"), h("span", { class: "cqc-note", text: "勾选后，演示 CA 签发的签章视为可信。核验真实证书时请勿勾选。演示 CA 的私钥是公开的，任何人都能用它签章。" })),
+    ),
+    ui.sampleButtons,
+  );
+
+  ui.batchBody = h("tbody");
+  ui.counts = h("p", { class: "cqc-counts", "aria-live": "polite" });
+  ui.csv = h("button", { type: "button", class: "md-button cqc-export-csv", text: "导出 CSV" });
+  ui.json = h("button", { type: "button", class: "md-button cqc-export-json", text: "导出 JSON" });
+  ui.clearBtn = h("button", { type: "button", class: "md-button cqc-clear", text: "清空结果" });
+  ui.csv.addEventListener("click", () => download(toCsv(state.results.map((r) => r.result)), `核验结果-${stamp()}.csv`, "text/csv;charset=utf-8"));
+  ui.json.addEventListener("click", () => download(toJson(state.results.map((r) => r.result)), `核验结果-${stamp()}.json`, "application/json"));
+  ui.clearBtn.addEventListener("click", clearResults);
+  ui.batch = h(
+    "section",
+    { class: "cqc-batch", hidden: true },
+    h("h3", { text: "批量结果" }),
+    ui.counts,
+    h("div", { class: "cqc-table-wrap" }, h("table", { class: "cqc-table" }, h("thead", null, h("tr", null, h("th", { text: "文件" }), h("th", { text: "结论" }), h("th", { text: "主要原因" }))), ui.batchBody)),
+    h("p", { class: "cqc-actions" }, ui.csv, " ", ui.json, " ", ui.clearBtn),
+  );
+  ui.cards = h("section", { class: "cqc-cards", "aria-label": "核验结果" });
+  root.append(ui.runtime, ui.pickArea, ui.samples, ui.batch, ui.cards);
+  root.dataset.state = "loading";
+}
+
+// ---- Python worker (Pyodide), through client.mjs (infra: boot, progress, protocol) --------
+// Stages of client/worker progress and their share of the bar.
+const STAGE_WEIGHT = { runtime: [0, 0.7], packages: [0.7, 0.9], checker: [0.9, 1] };
+
+function setProgress(m) {
+  const [from, to] = STAGE_WEIGHT[m.stage] || [0, 1];
+  const frac = m.total ? Math.min((m.loaded || 0) / m.total, 1) : 0;
+  ui.bar.value = from + (to - from) * frac;
+  ui.status.textContent = `${m.label || "正在加载核验程序"}…`;
+  ui.detail.textContent = m.total ? `${((m.loaded || 0) / MB).toFixed(1)} / ${(m.total / MB).toFixed(1)} MB` : m.loaded ? `${(m.loaded / MB).toFixed(1)} MB` : "";
+}
+
+function runtimeFailed(message) {
+  if (state.ready || state.failed) return;
+  state.failed = message || "未知错误";
+  root.dataset.state = "failed";
+  ui.runtime.dataset.state = "failed";
+  ui.status.textContent = "核验程序加载失败，无法核验。";
+  ui.detail.textContent = `原因：${state.failed}。请刷新页面重试。如果在内网服务器上使用，请管理员确认 .mjs 文件的 MIME 类型为 text/javascript、.wasm 为 application/wasm；也不能直接双击打开本地 HTML 文件（需要通过 http:// 访问）。`;
+  ui.bar.hidden = true;
+  const queued = state.queue.splice(0);
+  for (const item of queued) showLocalError(item, "核验程序加载失败，无法核验该文件。");
+}
+
+function startRuntime() {
+  try {
+    checker = startChecker({ onProgress: (m) => state.ready || setProgress(m), onError: runtimeFailed });
+  } catch (err) {
+    runtimeFailed(String(err && err.message ? err.message : err));
+    return;
+  }
+  checker.ready.then(
+    (info) => {
+      if (state.failed) return;
+      state.ready = true;
+      state.readyMs = info.ms;
+      root.dataset.state = "ready";
+      ui.runtime.dataset.state = "ready";
+      ui.status.textContent = `核验程序已就绪（用时 ${(info.ms / 1000).toFixed(1)} 秒），可以选择文件。`;
+      ui.detail.textContent = `Python ${info.python || ""} · checker ${info.checker || ""} · 全部在本机运行`;
+      ui.bar.hidden = true;
+      pump();
+    },
+    (err) => runtimeFailed(err && err.message ? err.message : String(err)),
+  );
+}
+
+// ---- queue -------------------------------------------------------------------------------------
+function addFiles(fileList) {
+  for (const file of Array.from(fileList || [])) enqueue({ name: file.name, file, trustDemo: ui.trustDemo.checked });
+}
+
+function enqueue(item) {
+  item.seq = ++state.seq;
+  item.cardId = `cqc-result-${item.seq}`;
+  item.el = pendingCard(item.name, state.ready ? "排队等待核验…" : "等待核验程序加载完成…");
+  item.el.id = item.cardId;
+  ui.cards.prepend(item.el);
+  if (state.failed) {
+    showLocalError(item, "核验程序加载失败，无法核验该文件。");
+    return;
+  }
+  state.queue.push(item);
+  pump();
+}
+
+function status(item, text) {
+  const s = item.el.querySelector("[data-role=status]");
+  if (s) s.textContent = text;
+}
+
+async function pump() {
+  if (state.busy || !state.ready) return;
+  const item = state.queue.shift();
+  if (!item) {
+    root.dataset.busy = "false";
+    return;
+  }
+  state.busy = true;
+  root.dataset.busy = "true";
+  try {
+    await process(item);
+  } catch (err) {
+    showLocalError(item, `核验过程出错：${err && err.message ? err.message : err}`);
+  } finally {
+    state.busy = false;
+    setTimeout(pump, 0);
+  }
+}
+
+function localErrorResult(name, message, code) {
+  return {
+    file: name,
+    format: "unknown",
+    verdict: "error",
+    findings: [{ code, severity: "error", message, message_en: "", params: {} }],
+    signatures: [],
+    qr: [],
+    fields: {},
+    size: 0,
+    sha256: "",
+    pages: null,
+    checker_version: "",
+  };
+}
+
+function showLocalError(item, message, code = "UI_ERROR") {
+  finish(item, localErrorResult(item.name, message, code), { qrNote: "" });
+}
+
+async function readBytes(item) {
+  if (item.bytes) return item.bytes;
+  return item.file.arrayBuffer();
+}
+
+function sniff(bytes) {
+  const head = new Uint8Array(bytes, 0, Math.min(1024, bytes.byteLength));
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return "ofd";
+  const s = String.fromCharCode(...head);
+  return s.includes("%PDF-") ? "pdf" : "unknown";
+}
+
+async function process(item) {
+  const size = item.file ? item.file.size : item.bytes.byteLength;
+  if (size > MAX_BYTES) {
+    showLocalError(item, `文件过大（${(size / MB).toFixed(1)} MB，上限 ${MAX_BYTES / MB} MB），无法核验。电子证书通常只有几百 KB，请确认选择的是证书原件。`, "LIMIT_FILE_SIZE");
+    return;
+  }
+  status(item, "正在读取文件…");
+  const bytes = await readBytes(item);
+  const fmt = sniff(bytes);
+  let qr = { qr: null, preview: null, note: "" };
+  if (fmt === "pdf") {
+    status(item, "正在渲染第 1 页并识别二维码…");
+    qr = await pdfQr(bytes);
+  } else if (fmt === "ofd") {
+    status(item, "正在识别二维码…");
+    try {
+      qr = await imagesQr(await checker.images(bytes));
+    } catch (err) {
+      qr = { qr: null, preview: null, note: "无法读取文件中的图片，未识别二维码。" };
+    }
+  }
+  status(item, "正在核验签章与证面信息…");
+  const t0 = performance.now();
+  const result = await checker.check(item.name, bytes, { trust_demo: !!item.trustDemo, today: state.today, qr: fmt === "unknown" ? [] : qr.qr });
+  item.ms = performance.now() - t0;
+  finish(item, result, { qrNote: qr.note, preview: qr.preview });
+}
+
+function finish(item, result, extra) {
+  const info = { ...extra, name: item.name, trustDemo: !!item.trustDemo, cardId: item.cardId };
+  const el = card(result, info);
+  el.id = item.cardId;
+  if (item.ms !== undefined) el.dataset.ms = String(Math.round(item.ms));
+  item.el.replaceWith(el);
+  item.el = el;
+  state.results.push({ seq: item.seq, result, trustDemo: !!item.trustDemo });
+  ui.batchBody.prepend(batchRow(result, info));
+  ui.batch.hidden = false;
+  const n = { pass: 0, warn: 0, fail: 0, error: 0 };
+  for (const r of state.results) n[r.result.verdict in n ? r.result.verdict : "error"]++;
+  ui.counts.textContent = `共 ${state.results.length} 个文件：` + ["pass", "warn", "fail", "error"].map((v) => `${verdictLabel(v)} ${n[v]}`).join("，");
+  root.dataset.done = String(state.results.length);
+}
+
+function clearResults() {
+  state.results = [];
+  clear(ui.batchBody);
+  for (const el of Array.from(ui.cards.children)) if (!el.classList.contains("cqc-pending")) el.remove();
+  ui.batch.hidden = true;
+  root.dataset.done = "0";
+}
+
+// ---- samples -------------------------------------------------------------------------------------
+async function loadSamples() {
+  let list;
+  try {
+    const res = await fetch(PATHS.samples, { credentials: "same-origin" });
+    if (!res.ok) return;
+    list = await res.json();
+  } catch (_) {
+    return;
+  }
+  const items = Array.isArray(list) ? list : list.samples || [];
+  if (!items.length) return;
+  for (const s of items) {
+    if (!s || typeof s.file !== "string" || /[\\/]|^\./.test(s.file)) continue;
+    const btn = h(
+      "button",
+      { type: "button", class: "md-button cqc-sample", "data-sample": s.file, title: s.description_zh || "" },
+      h("span", { text: s.title_zh || s.file }),
+      h("small", { text: ` ${(s.format || "").toUpperCase()}` }),
+    );
+    btn.addEventListener("click", async () => {
+      btn.disabled = true;
+      try {
+        const res = await fetch(new URL(encodeURIComponent(s.file), PATHS.samples).href, { credentials: "same-origin" });
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        enqueue({ name: s.file, bytes: await res.arrayBuffer(), trustDemo: ui.trustDemo.checked });
+      } catch (err) {
+        enqueue({ name: s.file, bytes: new ArrayBuffer(0), trustDemo: ui.trustDemo.checked });
+      } finally {
+        btn.disabled = false;
+      }
+    });
+    ui.sampleButtons.append(btn);
+  }
+  ui.samples.hidden = false;
+}
+
+// ---- start ---------------------------------------------------------------------------------------
+if (root) {
+  build();
+  startRuntime();
+  preloadQr();
+  loadSamples();
+}

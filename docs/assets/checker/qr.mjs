@@ -1,0 +1,197 @@
+// QR path of the page: pdf.js renders page 1 (its own worker), zxing-wasm decodes in
+// qr-worker.mjs.  All runtime files are self-hosted (see paths.mjs).
+import { PATHS, spawnWorker } from "./paths.mjs";
+
+// Long side of the rendered page in pixels: QR modules of a certificate QR (~2.5 cm on A4)
+// get 4+ px each, enough for zxing; larger only costs time.
+const RENDER_LONG_SIDE = 2200;
+const PREVIEW_WIDTH = 640;
+
+let pdfjsPromise = null;
+function pdfjs() {
+  if (!pdfjsPromise) {
+    pdfjsPromise = import(PATHS.pdfjs).then((lib) => {
+      lib.GlobalWorkerOptions.workerSrc = PATHS.pdfjsWorker;
+      // Our own (blob-bootstrapped) worker so that the page's CSP covers pdf.js's worker too.
+      lib.GlobalWorkerOptions.workerPort = spawnWorker(PATHS.pdfjsWorker, "pdfjs");
+      return lib;
+    });
+    pdfjsPromise.catch(() => {
+      pdfjsPromise = null;
+    });
+  }
+  return pdfjsPromise;
+}
+
+// ---- qr-worker client ----------------------------------------------------------------------
+let qrWorker = null;
+let nextId = 1;
+const waiting = new Map();
+
+function worker() {
+  if (!qrWorker) {
+    qrWorker = spawnWorker(PATHS.qrWorker, "qr");
+    qrWorker.onmessage = (ev) => {
+      const m = ev.data || {};
+      const w = waiting.get(m.id);
+      if (!w) return;
+      waiting.delete(m.id);
+      if (m.type === "decoded") w.resolve(m);
+      else w.reject(new Error(m.message || "QR decoding failed"));
+    };
+    qrWorker.onerror = (ev) => {
+      ev.preventDefault();
+      for (const w of waiting.values()) w.reject(new Error(ev.message || "QR worker failed"));
+      waiting.clear();
+      qrWorker = null;
+    };
+  }
+  return qrWorker;
+}
+
+function decodeInWorker(payload, transfer) {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    waiting.set(id, { resolve, reject });
+    worker().postMessage({ type: "decode", id, ...payload }, transfer || []);
+  });
+}
+
+/** Warm up both QR components while Pyodide loads (their files are small). */
+export function preload() {
+  pdfjs().catch(() => {});
+  try {
+    worker();
+  } catch (_) {
+    /* reported when used */
+  }
+}
+
+function previewCanvas(source, box) {
+  const scale = Math.min(1, PREVIEW_WIDTH / source.width);
+  const c = document.createElement("canvas");
+  c.width = Math.max(1, Math.round(source.width * scale));
+  c.height = Math.max(1, Math.round(source.height * scale));
+  c.className = "cqc-preview-canvas";
+  const g = c.getContext("2d");
+  g.drawImage(source, 0, 0, c.width, c.height);
+  return c;
+}
+
+function outline(figure, boxes) {
+  for (const b of boxes) {
+    if (!b) continue;
+    const [x, y, w, hgt] = b;
+    const pad = 0.01;
+    const r = document.createElement("div");
+    r.className = "cqc-qrbox";
+    r.style.left = `${Math.max(0, x - pad) * 100}%`;
+    r.style.top = `${Math.max(0, y - pad) * 100}%`;
+    r.style.width = `${(w + 2 * pad) * 100}%`;
+    r.style.height = `${(hgt + 2 * pad) * 100}%`;
+    figure.querySelector(".cqc-preview-frame").append(r);
+  }
+}
+
+function figure(canvas, caption) {
+  const f = document.createElement("figure");
+  f.className = "cqc-preview";
+  const frame = document.createElement("div");
+  frame.className = "cqc-preview-frame";
+  frame.append(canvas);
+  const cap = document.createElement("figcaption");
+  cap.textContent = caption;
+  f.append(frame, cap);
+  return f;
+}
+
+/**
+ * PDF: render page 1, decode QR codes.  Returns {qr: [QrInput] | null, preview: Element | null,
+ * note}.  `qr: null` means "could not look" (the Python side then reports that QR was not checked).
+ */
+export async function pdfQr(bytes) {
+  let lib;
+  try {
+    lib = await pdfjs();
+  } catch (err) {
+    return { qr: null, preview: null, note: "预览组件（pdf.js）加载失败，未识别二维码。" };
+  }
+  const task = lib.getDocument({
+    data: new Uint8Array(bytes.slice(0)), // pdf.js transfers its copy to its worker
+    cMapUrl: PATHS.pdfjsCMaps,
+    cMapPacked: true,
+    standardFontDataUrl: PATHS.pdfjsFonts,
+    wasmUrl: PATHS.pdfjsWasm,
+    iccUrl: PATHS.pdfjsIccs,
+    enableXfa: false,
+    useSystemFonts: false,
+    stopAtErrors: false,
+  });
+  task.onPassword = () => task.destroy(); // encrypted: the Python core explains it
+  let doc;
+  try {
+    doc = await task.promise;
+  } catch (err) {
+    return { qr: null, preview: null, note: "无法渲染该文件的第 1 页，未识别二维码。" };
+  }
+  try {
+    const page = await doc.getPage(1);
+    const base = page.getViewport({ scale: 1 });
+    const scale = Math.min(4, RENDER_LONG_SIDE / Math.max(base.width, base.height));
+    const viewport = page.getViewport({ scale });
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.ceil(viewport.width);
+    canvas.height = Math.ceil(viewport.height);
+    const ctx = canvas.getContext("2d", { willReadFrequently: true, alpha: false });
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    await page.render({ canvasContext: ctx, canvas, viewport, annotationMode: lib.AnnotationMode ? lib.AnnotationMode.ENABLE : 1 }).promise;
+    const image = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    const preview = figure(previewCanvas(canvas), "第 1 页预览（红框：识别到的二维码）");
+    canvas.width = canvas.height = 0; // free the big bitmap
+    let decoded;
+    try {
+      decoded = await decodeInWorker({ image }, [image.data.buffer]);
+    } catch (err) {
+      return { qr: null, preview, note: "二维码识别组件加载失败，未识别二维码。" };
+    }
+    const qr = decoded.codes.map((c) => ({ text: c.text, source: "page 1", box: c.box }));
+    outline(preview, qr.map((q) => q.box));
+    return { qr, preview, note: qr.length ? "" : "第 1 页上没有识别到二维码。" };
+  } catch (err) {
+    return { qr: null, preview: null, note: "无法渲染该文件的第 1 页，未识别二维码。" };
+  } finally {
+    task.destroy(); // ends the document in pdf.js's worker (the worker itself is reused)
+  }
+}
+
+/** OFD: decode the package's images (listed by the Python worker). */
+export async function imagesQr(images) {
+  const qr = [];
+  let preview = null;
+  let failed = false;
+  for (const img of images || []) {
+    let decoded;
+    try {
+      decoded = await decodeInWorker({ bytes: img.bytes, source: img.source });
+    } catch (err) {
+      failed = true;
+      continue;
+    }
+    if (!decoded.codes.length) continue;
+    for (const c of decoded.codes) qr.push({ text: c.text, source: img.source, box: c.box });
+    if (!preview) {
+      try {
+        const bitmap = await createImageBitmap(new Blob([img.bytes]));
+        const c = previewCanvas(bitmap);
+        bitmap.close();
+        preview = figure(c, `二维码图片：${img.source}`);
+        outline(preview, decoded.codes.map((d) => d.box));
+      } catch (_) {
+        preview = null;
+      }
+    }
+  }
+  if (failed && !qr.length) return { qr: null, preview: null, note: "二维码识别组件加载失败，未识别二维码。" };
+  return { qr, preview, note: qr.length ? "" : "文件中的图片里没有识别到二维码。" };
+}

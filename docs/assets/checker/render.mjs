@@ -1,0 +1,214 @@
+// Result card, batch row and details.  Text only: see dom.mjs.
+import { h } from "./dom.mjs";
+import { guideUrl } from "./paths.mjs";
+
+export const VERDICT_ZH = { pass: "通过", warn: "注意", fail: "不通过", error: "无法核验" };
+const VERDICT_ICON = { pass: "✓", warn: "!", fail: "✗", error: "?" };
+const VERDICT_SUMMARY = {
+  pass: "电子签章完好且由受信任的机构签发，文件自签章后未被改动。",
+  warn: "未发现篡改，但无法证明文件真实。请按下方提示进一步核实。",
+  fail: "发现伪造或篡改的迹象。请勿采信该文件。",
+  error: "无法分析该文件，没有结论。",
+};
+const SEVERITY_ZH = { info: "信息", warn: "注意", fail: "不通过", error: "错误" };
+const KIND_ZH = {
+  "pdf-signature": "PDF 数字签名",
+  "pdf-timestamp": "PDF 文档时间戳",
+  "ofd-seal": "OFD 电子印章",
+  "ofd-sign": "OFD 数字签名",
+};
+
+// Next steps: the verdict's own section of the guide, plus sections named by finding codes.
+const VERDICT_ANCHOR = { pass: "verdict-pass", warn: "verdict-warn", fail: "verdict-fail", error: "verdict-error" };
+const TOPICS = [
+  { anchor: "changed-after-signing", label: "签章后被改动是什么意思", test: (c) => /DIGEST|MODIF|CHANGED|INCREMENTAL|SHADOW|COVERAGE|AFTER_SIGN|WRAPP/.test(c) },
+  { anchor: "untrusted-signer", label: "签章人不受信任怎么办", test: (c) => /UNTRUSTED|DEMO_CA|CHAIN|SELF_SIGNED|UNKNOWN_SIGNER/.test(c) },
+  { anchor: "expired", label: "证书或注册已过期怎么办", test: (c) => /EXPIRED/.test(c) },
+  { anchor: "qr-host", label: "如何判断二维码指向的网址", test: (c) => /^QR_/.test(c) && !/NOT_CHECKED|OFFICIAL$/.test(c) },
+];
+
+export function verdictLabel(v) {
+  return VERDICT_ZH[v] || VERDICT_ZH.error;
+}
+
+function yesNo(b, yes, no) {
+  return h("span", { class: b ? "cqc-yes" : "cqc-no", text: b ? yes : no });
+}
+
+function problems(result) {
+  return (result.findings || []).filter((f) => f.severity !== "info");
+}
+
+export function mainReason(result) {
+  const p = problems(result);
+  const order = { error: 0, fail: 1, warn: 2 };
+  p.sort((a, b) => order[a.severity] - order[b.severity]);
+  return p.length ? p[0].message : VERDICT_SUMMARY[result.verdict] || "";
+}
+
+export function nextSteps(result) {
+  const links = [{ anchor: VERDICT_ANCHOR[result.verdict] || "verdict-error", label: `结论“${verdictLabel(result.verdict)}”怎么理解、下一步做什么` }];
+  const codes = problems(result).map((f) => f.code);
+  for (const t of TOPICS) if (codes.some(t.test)) links.push({ anchor: t.anchor, label: t.label });
+  return links;
+}
+
+function kv(rows) {
+  return h(
+    "dl",
+    { class: "cqc-kv" },
+    rows.filter((r) => r && r[1] !== null && r[1] !== undefined && r[1] !== "").map(([k, v]) => [h("dt", { text: k }), h("dd", null, v)]),
+  );
+}
+
+function signatureBlock(sig, result) {
+  const related = (result.findings || []).filter((f) => (sig.codes || []).includes(f.code) && String((f.params || {}).index ?? sig.index) === String(sig.index));
+  const changes = related.filter((f) => f.severity === "fail" || f.severity === "warn");
+  return h(
+    "div",
+    { class: "cqc-sig" },
+    h("h4", { text: `签章 ${sig.index}：${KIND_ZH[sig.kind] || sig.kind}` }),
+    kv([
+      ["签章人", sig.signer || "（未知）"],
+      ["签发者", sig.issuer],
+      ["印章名称", sig.seal_name],
+      ["算法", sig.algorithm],
+      ["签章时间", sig.signed_at],
+      ["可信时间戳", sig.timestamp],
+      ["签名完好", yesNo(sig.intact, "完好（签名值正确，内容未改动）", "已损坏或被改动")],
+      ["证书可信", yesNo(sig.trusted, sig.anchor ? `可信（根证书：${sig.anchor}）` : "可信", "不能追溯到受信任的根证书")],
+      ["覆盖范围", sig.covers_whole_file ? "覆盖整个文件" : "未覆盖整个文件（签章后可能有追加内容）"],
+      ["所属修订版本", sig.revision],
+      ["证书链", sig.chain && sig.chain.length ? h("ol", { class: "cqc-chain" }, sig.chain.map((c) => h("li", { text: c }))) : null],
+      ["覆盖的文件", sig.covered && sig.covered.length ? h("ul", { class: "cqc-covered" }, sig.covered.map((c) => h("li", null, h("code", { text: c })))) : null],
+      ["签章后的改动", changes.length ? h("ul", null, changes.map((f) => h("li", { class: `cqc-sev-${f.severity}`, text: f.message }))) : "未发现"],
+    ]),
+  );
+}
+
+function qrBlock(q) {
+  let badge;
+  if (!q.is_url) badge = h("span", { class: "cqc-badge cqc-badge-neutral", text: "不是网址" });
+  else if (q.official) badge = h("span", { class: "cqc-badge cqc-badge-official", text: "官方网址" });
+  else badge = h("span", { class: "cqc-badge cqc-badge-unofficial", text: "非官方网址" });
+  let open = null;
+  if (q.is_url && q.official) {
+    // Only for hosts on the official list, only on an explicit click, never automatically.
+    let url = null;
+    try {
+      url = new URL(q.text);
+    } catch (_) {
+      url = null;
+    }
+    if (url && (url.protocol === "https:" || url.protocol === "http:") && q.host && url.hostname.toLowerCase() === String(q.host).toLowerCase()) {
+      open = h("a", { class: "cqc-open", href: url.href, target: "_blank", rel: "noopener noreferrer", text: "打开官方核验页面" });
+    }
+  }
+  return h(
+    "div",
+    { class: "cqc-qr" },
+    h("p", null, badge, q.host ? h("span", { class: "cqc-host", text: ` 主机：${q.host}` }) : null, q.source ? h("span", { class: "cqc-src", text: `（${q.source}）` }) : null),
+    h("pre", { class: "cqc-qrtext" }, h("code", { text: q.text })),
+    q.code ? h("p", { class: `cqc-sev-${q.status}`, text: `${SEVERITY_ZH[q.status] || q.status}：${q.code}` }) : null,
+    open,
+  );
+}
+
+function findingList(findings) {
+  return h(
+    "ul",
+    { class: "cqc-findings" },
+    findings.map((f) => h("li", { class: `cqc-sev-${f.severity}`, "data-code": f.code }, h("span", { class: "cqc-sev", text: SEVERITY_ZH[f.severity] || f.severity }), " ", h("span", { text: f.message }))),
+  );
+}
+
+export function card(result, extra) {
+  const v = VERDICT_ZH[result.verdict] ? result.verdict : "error";
+  const file = result.file || extra.name;
+  const attrs = { "data-file": file, "data-verdict": v };
+  const p = problems(result);
+  const fieldChecks = (result.findings || []).filter((f) => /^FIELD_/.test(f.code));
+  const fields = Object.entries(result.fields || {});
+
+  const details = [];
+  details.push(
+    h(
+      "details",
+      { class: "cqc-det", ...attrs },
+      h("summary", { text: `签章与数字签名（${(result.signatures || []).length}）` }),
+      (result.signatures || []).length ? result.signatures.map((s) => signatureBlock(s, result)) : h("p", { text: "文件中没有找到电子签章或数字签名。" }),
+    ),
+  );
+  details.push(
+    h(
+      "details",
+      { class: "cqc-det", ...attrs },
+      h("summary", { text: `二维码（${(result.qr || []).length}）` }),
+      (result.qr || []).length ? result.qr.map(qrBlock) : h("p", { text: extra.qrNote || "没有识别到二维码。" }),
+    ),
+  );
+  details.push(
+    h(
+      "details",
+      { class: "cqc-det", ...attrs },
+      h("summary", { text: `证面信息（${fields.length}）` }),
+      fields.length ? h("table", { class: "cqc-fields" }, h("tbody", null, fields.map(([k, val]) => h("tr", null, h("th", { text: k }), h("td", { text: val }))))) : h("p", { text: "没有读取到证面信息。" }),
+      fieldChecks.length ? [h("h4", { text: "证面信息检查" }), findingList(fieldChecks)] : null,
+    ),
+  );
+  details.push(
+    h(
+      "details",
+      { class: "cqc-det", ...attrs },
+      h("summary", { text: `全部检查项（${(result.findings || []).length}）` }),
+      findingList(result.findings || []),
+      kv([
+        ["格式", (result.format || "").toUpperCase()],
+        ["大小", result.size ? `${result.size.toLocaleString("zh-CN")} 字节` : null],
+        ["页数", result.pages],
+        ["SHA-256", result.sha256 ? h("code", { class: "cqc-hash", text: result.sha256 }) : null],
+        ["核验程序版本", result.checker_version],
+        ["核验选项", extra.trustDemo ? "已信任演示（示例）CA" : "仅信任内置的正式根证书"],
+      ]),
+    ),
+  );
+
+  const el = h(
+    "article",
+    { class: `cqc-card cqc-v-${v}`, ...attrs, "aria-label": `${file}：${VERDICT_ZH[v]}` },
+    h(
+      "header",
+      { class: "cqc-card-head" },
+      h("span", { class: "cqc-verdict", ...attrs }, h("span", { class: "cqc-icon", "aria-hidden": "true", text: VERDICT_ICON[v] }), h("span", { class: "cqc-vword", text: VERDICT_ZH[v] })),
+      h("span", { class: "cqc-file", title: file, text: file }),
+      extra.trustDemo ? h("span", { class: "cqc-badge cqc-badge-demo", text: "演示 CA 已信任" }) : null,
+    ),
+    h("p", { class: "cqc-summary", text: VERDICT_SUMMARY[v] }),
+    p.length ? h("div", { class: "cqc-reasons" }, h("h4", { text: "原因" }), findingList(p)) : null,
+    h(
+      "div",
+      { class: "cqc-next" },
+      h("h4", { text: "下一步" }),
+      h("ul", null, nextSteps(result).map((l) => h("li", null, h("a", { href: guideUrl(l.anchor), text: l.label })))),
+    ),
+    h("div", { class: "cqc-body" }, extra.preview || null, h("div", { class: "cqc-details" }, details)),
+  );
+  return el;
+}
+
+export function pendingCard(name, text) {
+  return h("article", { class: "cqc-card cqc-pending", "data-file": name, "data-state": "pending" }, h("header", { class: "cqc-card-head" }, h("span", { class: "cqc-spinner", "aria-hidden": "true" }), h("span", { class: "cqc-file", title: name, text: name })), h("p", { class: "cqc-summary", "data-role": "status", text }));
+}
+
+export function batchRow(result, extra) {
+  const v = VERDICT_ZH[result.verdict] ? result.verdict : "error";
+  const file = result.file || extra.name;
+  const attrs = { "data-file": file, "data-verdict": v };
+  return h(
+    "tr",
+    attrs,
+    h("td", { class: "cqc-col-file" }, h("a", { href: `#${extra.cardId}`, text: file })),
+    h("td", null, h("span", { class: `cqc-pill cqc-v-${v}`, ...attrs, text: VERDICT_ZH[v] })),
+    h("td", { class: "cqc-col-reason", text: mainReason(result) }),
+  );
+}
