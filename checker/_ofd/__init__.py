@@ -4,16 +4,100 @@ Interface used by :mod:`checker.check`::
 
     analyse_ofd(data: bytes, ctx: Context) -> EngineOutput
     list_images(data: bytes, ctx: Context) -> list[tuple[str, bytes]]   # for the browser QR step
+
+Modules: :mod:`.package` (ZIP with limits), :mod:`.xmlsafe` (hardened XML),
+:mod:`.model` (document graph and file roles), :mod:`.content` (text, images),
+:mod:`.ses` (GM/T 0031 v1 / GB/T 38540 v4 seal structures), :mod:`.signatures`
+(references, seal and CMS verification, trust).
+
+Coverage rule: every *visible* file a reader uses (OFD.xml, Document.xml, pages,
+templates, resource XML, fonts, images, annotations) must be covered, with a
+matching digest, by at least one signature, else ``OFD_UNCOVERED_CONTENT`` (fail).
+A signature ``covers_whole_file`` when it alone covers all visible files.
 """
 from __future__ import annotations
 
 from .._context import Context, EngineOutput
-from ..errors import InternalError
+from . import content, signatures
+from .model import ATTACHMENT, METADATA, SIGNATURE, VISIBLE, Model
+from .package import Package
+
+
+def _open(data: bytes, ctx: Context) -> Model:
+    pkg = Package(data, ctx.limits, ctx)
+    return Model(pkg, ctx)
 
 
 def analyse_ofd(data: bytes, ctx: Context) -> EngineOutput:
-    raise InternalError("OFD engine not implemented yet")
+    model = _open(data, ctx)
+    out = EngineOutput(pages=len(model.pages))
+    for kind, loc in model.missing:
+        code = "OFD_PAGE_MISSING" if kind in ("Page", "TemplatePage") else "OFD_RESOURCE_MISSING"
+        ctx.add(code, file=loc, kind=kind)
+    # Integrity-protection entries (OFDEntries.xml, GM/T 0099) are not a seal: say so.
+    if model.pkg.find("OFDEntries.xml") is not None:
+        model.mark(model.pkg.find("OFDEntries.xml"), METADATA)
+        ctx.add("OFD_INTEGRITY_ENTRIES")
+
+    _mark_lookalikes(model)
+    results = signatures.verify_all(model, ctx)
+    visible = {n for n, r in model.roles.items() if r == VISIBLE}
+    if not results:
+        ctx.add("NO_SIGNATURE")
+    else:
+        covered_any = set()
+        for r in results:
+            covered_any |= r.covered_ok
+            covered_any |= {c.path for c in r.refs if c.path}  # mismatches are reported already
+        for name in sorted(model.pkg.names):
+            if name in covered_any:
+                continue
+            role = model.roles.get(name)
+            if role == VISIBLE:
+                ctx.add("OFD_UNCOVERED_CONTENT", file=name)
+            elif role == ATTACHMENT:
+                ctx.add("OFD_UNCOVERED_ATTACHMENT", file=name)
+            elif role == METADATA:
+                ctx.add("OFD_UNCOVERED_METADATA", file=name)
+            elif role == SIGNATURE:
+                continue
+            else:
+                ctx.add("OFD_UNREFERENCED_FILE", file=name)
+        for r in results:
+            whole = visible <= r.covered_ok
+            if r.intact and not whole:
+                missing = sorted(visible - r.covered_ok)
+                ctx.add("OFD_SIG_PARTIAL", index=r.index, count=len(missing), files=", ".join(missing[:5]))
+            if r.intact:
+                ctx.add("SIG_OK", index=r.index)
+            out.signatures.append(signatures.report(r, whole))
+            if r.intact:
+                for n in signatures.signer_names(r):
+                    if n not in out.signer_names:
+                        out.signer_names.append(n)
+
+    text, drawn = content.page_text(model, ctx)
+    out.text = text
+    good, bad = content.image_list(model, drawn, ctx)
+    out.images = good
+    for path, fmt in bad:
+        ctx.add("OFD_IMAGE_UNDECODABLE", file=path, format=fmt)
+    return out
+
+
+def _mark_lookalikes(model: Model) -> None:
+    """A reader that does not find a named resource may look it up by file name elsewhere:
+    package files with the basename of a missing visible resource count as visible."""
+    wanted = {loc.replace("\\", "/").rsplit("/", 1)[-1].casefold() for _k, loc in model.missing if loc}
+    if not wanted:
+        return
+    for name in model.pkg.names:
+        if name.rsplit("/", 1)[-1].casefold() in wanted and name not in model.roles:
+            model.mark(name, VISIBLE)
 
 
 def list_images(data: bytes, ctx: Context) -> list[tuple[str, bytes]]:
-    return []
+    model = _open(data, ctx)
+    _text, drawn = content.page_text(model, ctx)
+    good, _bad = content.image_list(model, drawn, ctx)
+    return good

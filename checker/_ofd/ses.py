@@ -1,0 +1,351 @@
+"""Electronic seal structures (SES_Signature / SES_Seal) in both published forms (private).
+
+* GM/T 0031-2014 ("v1")::
+
+    SES_Signature ::= SEQUENCE { toSign TBS_Sign, signature BIT STRING }
+    TBS_Sign ::= SEQUENCE { version INTEGER, eseal SESeal, timeInfo BIT STRING,
+                            dataHash BIT STRING, propertyInfo IA5String,
+                            cert OCTET STRING, signatureAlgorithm OBJECT IDENTIFIER }
+    SESeal ::= SEQUENCE { esealInfo SES_SealInfo, signInfo SES_SignInfo }
+    SES_SignInfo ::= SEQUENCE { cert OCTET STRING, signatureAlgorithm OID, signData BIT STRING }
+    SES_ESPropertyInfo ::= SEQUENCE { type INTEGER, name UTF8String,
+                                      certList SEQUENCE OF OCTET STRING,
+                                      createDate, validStart, validEnd UTCTime }
+
+* GB/T 38540-2020 ("v4")::
+
+    SES_Signature ::= SEQUENCE { toSign TBS_Sign, cert OCTET STRING, signatureAlgID OID,
+                                 signature BIT STRING, timeStamp [0] BIT STRING OPTIONAL }
+    TBS_Sign ::= SEQUENCE { version INTEGER, eseal SESeal, timeInfo GeneralizedTime,
+                            dataHash BIT STRING, propertyInfo IA5String,
+                            extDatas [0] ExtensionDatas OPTIONAL }
+    SESeal ::= SEQUENCE { eSealInfo SES_SealInfo, cert OCTET STRING, signAlgID OID,
+                          signedValue BIT STRING }
+    SES_ESPropertyInfo ::= SEQUENCE { type INTEGER, name UTF8String, certListType INTEGER,
+                                      certList SES_CertList, createDate, validStart,
+                                      validEnd GeneralizedTime }
+
+    SES_SealInfo ::= SEQUENCE { header SES_Header{ID IA5String "ES", version INTEGER,
+                                Vid IA5String}, esID IA5String, property SES_ESPropertyInfo,
+                                picture SES_ESPictrueInfo{type IA5String, data OCTET STRING,
+                                width INTEGER, height INTEGER}, extDatas OPTIONAL }
+
+Parsing is positional with type checks and the tolerance real products need
+(OCTET STRING where BIT STRING is specified, UTCTime vs GeneralizedTime).
+Raises :class:`SesError` for anything else.  The raw DER of every signed part is
+kept (``tbs_der``, ``seal_info_der`` …) so signatures are checked over the bytes
+as they are in the file.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+from asn1crypto import core
+
+
+class SesError(ValueError):
+    pass
+
+
+@dataclass
+class SealInfo:
+    version: str  # "v1" | "v4"
+    der: bytes  # DER of the whole SESeal
+    seal_info_der: bytes  # DER of SES_SealInfo (what the maker signs, see maker_messages)
+    header_version: int | None = None
+    vid: str = ""  # vendor id from SES_Header
+    es_id: str = ""
+    seal_type: int | None = None
+    name: str = ""
+    cert_list_type: int | None = None  # v4: 1 = certificates, 2 = certificate digests
+    cert_list: list[bytes] = field(default_factory=list)  # DER certs (or digests for type 2)
+    cert_digest_list: list[tuple[str, bytes]] = field(default_factory=list)  # (type, digest)
+    created: _dt.datetime | None = None
+    valid_start: _dt.datetime | None = None
+    valid_end: _dt.datetime | None = None
+    picture_type: str = ""
+    picture: bytes = b""
+    picture_size: tuple[int, int] | None = None
+    maker_cert: bytes = b""
+    maker_alg: str = ""
+    maker_signature: bytes = b""
+    maker_messages: tuple[bytes, ...] = ()  # candidate signed messages, preferred first
+
+
+@dataclass
+class SesSignature:
+    version: str  # "v1" | "v4"
+    tbs_der: bytes
+    tbs_version: int | None
+    seal: SealInfo
+    time: _dt.datetime | None
+    time_raw: str
+    data_hash: bytes
+    property_info: str
+    cert: bytes  # signer certificate DER
+    alg: str  # signature algorithm OID
+    signature: bytes
+    timestamp: bytes | None = None  # v4 timeStamp (DER TimeStampToken)
+
+
+def looks_like_ses(data: bytes) -> bool:
+    try:
+        parse_signature(data)
+        return True
+    except SesError:
+        return False
+
+
+def parse_signature(data: bytes) -> SesSignature:
+    top = _load(data, "SES_Signature")
+    items = _seq(top, "SES_Signature")
+    if len(items) < 2:
+        raise SesError("SES_Signature: too few fields")
+    tbs = items[0]
+    t = _seq(tbs, "TBS_Sign")
+    if len(t) < 5:
+        raise SesError("TBS_Sign: too few fields")
+    if len(items) == 2:
+        version = "v1"
+        if len(t) < 7:
+            raise SesError("v1 TBS_Sign: too few fields")
+        cert = _octets(t[5], "TBS_Sign.cert")
+        alg = _oid(t[6], "TBS_Sign.signatureAlgorithm")
+        signature = _bits(items[1], "SES_Signature.signature")
+        timestamp = None
+    else:
+        version = "v4"
+        cert = _octets(items[1], "SES_Signature.cert")
+        alg = _oid(items[2], "SES_Signature.signatureAlgID")
+        signature = _bits(items[3], "SES_Signature.signature")
+        timestamp = None
+        if len(items) > 4:
+            ts = items[4]
+            if ts.class_ != 2 or ts.tag != 0:
+                raise SesError("SES_Signature: unexpected field after signature")
+            timestamp = _tagged_bits(ts)
+        if len(items) > 5:
+            raise SesError("SES_Signature: too many fields")
+    seal = parse_seal_value(t[1])
+    time, time_raw = _time_info(t[2])
+    return SesSignature(
+        version=version,
+        tbs_der=tbs.dump(),
+        tbs_version=_int(t[0], "TBS_Sign.version"),
+        seal=seal,
+        time=time,
+        time_raw=time_raw,
+        data_hash=_bits_or_octets(t[3], "TBS_Sign.dataHash"),
+        property_info=_string(t[4], "TBS_Sign.propertyInfo"),
+        cert=cert,
+        alg=alg,
+        signature=signature,
+        timestamp=timestamp,
+    )
+
+
+def parse_seal(data: bytes) -> SealInfo:
+    return parse_seal_value(_load(data, "SESeal"))
+
+
+def parse_seal_value(value) -> SealInfo:
+    items = _seq(value, "SESeal")
+    if len(items) == 2:
+        version = "v1"
+        info = items[0]
+        sign_info = _seq(items[1], "SES_SignInfo")
+        if len(sign_info) != 3:
+            raise SesError("SES_SignInfo: expected 3 fields")
+        maker_cert = _octets(sign_info[0], "SES_SignInfo.cert")
+        maker_alg_v = sign_info[1]
+        maker_alg = _oid(maker_alg_v, "SES_SignInfo.signatureAlgorithm")
+        maker_sig = _bits(sign_info[2], "SES_SignInfo.signData")
+    elif len(items) == 4:
+        version = "v4"
+        info = items[0]
+        maker_cert = _octets(items[1], "SESeal.cert")
+        maker_alg_v = items[2]
+        maker_alg = _oid(maker_alg_v, "SESeal.signAlgID")
+        maker_sig = _bits(items[3], "SESeal.signedValue")
+    else:
+        raise SesError(f"SESeal: {len(items)} fields")
+    fields = _seq(info, "SES_SealInfo")
+    if len(fields) < 4:
+        raise SesError("SES_SealInfo: too few fields")
+    header = _seq(fields[0], "SES_Header")
+    if len(header) < 3 or _string(header[0], "SES_Header.ID") != "ES":
+        raise SesError("SES_Header: not an ES header")
+    info_der = info.dump()
+    cert_der = core.OctetString(maker_cert).dump()
+    combined = b"\x30" + _der_len(len(info_der) + len(cert_der) + len(maker_alg_v.dump())) + info_der + cert_der + maker_alg_v.dump()
+    seal = SealInfo(
+        version=version,
+        der=value.dump(),
+        seal_info_der=info_der,
+        header_version=_int(header[1], "SES_Header.version"),
+        vid=_string(header[2], "SES_Header.Vid"),
+        es_id=_string(fields[1], "SES_SealInfo.esID"),
+        maker_cert=maker_cert,
+        maker_alg=maker_alg,
+        maker_signature=maker_sig,
+        maker_messages=(combined, info_der) if version == "v1" else (info_der, combined),
+    )
+    prop = _seq(fields[2], "SES_ESPropertyInfo")
+    seal.seal_type = _int(prop[0], "property.type") if prop else None
+    if len(prop) >= 7:  # v4 layout: type, name, certListType, certList, 3 dates
+        seal.name = _string(prop[1], "property.name")
+        seal.cert_list_type = _int(prop[2], "property.certListType")
+        _cert_list(prop[3], seal)
+        dates = prop[4:7]
+    elif len(prop) == 6:  # v1 layout: type, name, certList, 3 dates
+        seal.name = _string(prop[1], "property.name")
+        seal.cert_list_type = 1
+        _cert_list(prop[2], seal)
+        dates = prop[3:6]
+    else:
+        raise SesError(f"SES_ESPropertyInfo: {len(prop)} fields")
+    seal.created, seal.valid_start, seal.valid_end = (_time(d) for d in dates)
+    pic = _seq(fields[3], "SES_ESPictrueInfo")
+    if len(pic) >= 2:
+        seal.picture_type = _string(pic[0], "picture.type")
+        seal.picture = _octets(pic[1], "picture.data")
+        if len(pic) >= 4:
+            try:
+                seal.picture_size = (_int(pic[2], "w"), _int(pic[3], "h"))
+            except SesError:
+                pass
+    return seal
+
+
+# -- helpers -------------------------------------------------------------
+def _load(data: bytes, what: str):
+    try:
+        v = core.load(data, strict=True)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise SesError(f"{what}: not DER ({exc})") from None
+    return v
+
+
+def _seq(v, what: str) -> list:
+    if not isinstance(v, core.Sequence) and not (v.class_ == 0 and v.tag == 16):
+        raise SesError(f"{what}: not a SEQUENCE")
+    try:
+        if not isinstance(v, core.Sequence):
+            v = core.Sequence.load(v.dump())
+        return [v[i] for i in range(len(v))]
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise SesError(f"{what}: {exc}") from None
+
+
+def _int(v, what: str) -> int:
+    if isinstance(v, core.Integer):
+        return v.native
+    raise SesError(f"{what}: not an INTEGER")
+
+
+def _oid(v, what: str) -> str:
+    if isinstance(v, core.ObjectIdentifier):
+        return v.dotted
+    if isinstance(v, core.Sequence) and len(v) and isinstance(v[0], core.ObjectIdentifier):
+        return v[0].dotted  # AlgorithmIdentifier written instead of a bare OID
+    raise SesError(f"{what}: not an OBJECT IDENTIFIER")
+
+
+def _octets(v, what: str) -> bytes:
+    if isinstance(v, core.OctetString):
+        return v.native
+    if isinstance(v, core.Sequence):  # a certificate written as a SEQUENCE instead of OCTET STRING
+        return v.dump()
+    raise SesError(f"{what}: not an OCTET STRING")
+
+
+def _bits(v, what: str) -> bytes:
+    if isinstance(v, core.BitString):
+        c = v.contents
+        if not c or c[0] != 0:
+            raise SesError(f"{what}: BIT STRING with unused bits")
+        return bytes(c[1:])
+    if isinstance(v, core.OctetString):
+        return v.native
+    raise SesError(f"{what}: not a BIT STRING")
+
+
+_bits_or_octets = _bits
+
+
+def _tagged_bits(v) -> bytes:
+    c = v.contents or b""
+    if v.method == 0:  # [0] IMPLICIT BIT STRING
+        if not c or c[0] != 0:
+            raise SesError("timeStamp: bad BIT STRING")
+        return bytes(c[1:])
+    inner = _load(c, "timeStamp")  # [0] EXPLICIT
+    return _bits(inner, "timeStamp")
+
+
+def _string(v, what: str) -> str:
+    if isinstance(v, core.AbstractString):
+        return v.native
+    if isinstance(v, core.OctetString):
+        return v.native.decode("utf-8", "replace")
+    raise SesError(f"{what}: not a string")
+
+
+def _cert_list(v, seal: SealInfo) -> None:
+    items = _seq(v, "certList")
+    for it in items:
+        if isinstance(it, core.OctetString):
+            seal.cert_list.append(it.native)
+        elif isinstance(it, core.Sequence):
+            inner = [it[i] for i in range(len(it))]
+            if len(inner) == 2 and isinstance(inner[1], core.OctetString) and isinstance(inner[0], core.AbstractString):
+                seal.cert_digest_list.append((inner[0].native, inner[1].native))  # CertDigestObj
+            else:
+                seal.cert_list.append(it.dump())
+        else:
+            raise SesError("certList: unexpected element")
+
+
+def _time(v) -> _dt.datetime | None:
+    if isinstance(v, (core.GeneralizedTime, core.UTCTime)):
+        try:
+            t = v.native
+        except (ValueError, TypeError):
+            raise SesError("bad time value") from None
+        if isinstance(t, _dt.datetime):
+            return t if t.tzinfo else t.replace(tzinfo=_dt.timezone.utc)
+        return None
+    if isinstance(v, (core.BitString, core.OctetString)):
+        return _parse_time_text(_bits(v, "time"))
+    if isinstance(v, core.AbstractString):
+        return _parse_time_text(v.native.encode("ascii", "replace"))
+    raise SesError("not a time value")
+
+
+def _time_info(v) -> tuple[_dt.datetime | None, str]:
+    if isinstance(v, (core.BitString, core.OctetString)):
+        raw = _bits(v, "timeInfo")
+        return _parse_time_text(raw), raw.decode("ascii", "replace")
+    t = _time(v)
+    return t, (t.isoformat() if t else "")
+
+
+def _parse_time_text(raw: bytes) -> _dt.datetime | None:
+    """v1 timeInfo: the time as text in a BIT STRING (``yyyyMMddHHmmss[Z]``, UTCTime, …)."""
+    s = raw.decode("ascii", "replace").strip()
+    digits = "".join(ch for ch in s if ch.isdigit())
+    for fmt, n in (("%Y%m%d%H%M%S", 14), ("%y%m%d%H%M%S", 12)):
+        if len(digits) >= n:
+            try:
+                return _dt.datetime.strptime(digits[:n], fmt).replace(tzinfo=_dt.timezone.utc)
+            except ValueError:
+                pass
+    return None
+
+
+def _der_len(n: int) -> bytes:
+    if n < 0x80:
+        return bytes([n])
+    b = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(b)]) + b
