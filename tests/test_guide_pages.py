@@ -1,0 +1,200 @@
+"""The guide's pages, checked on the built site: dates, hosts, FAQ, anchors, links, search, a11y."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+from guide_site import DOCS, GUIDE_SOURCES, ROOT, TEST_SITE_URL, built_site, page_html_name, parsed
+
+CHECKED = "最后核对：2026-11-23"
+GUIDE_PAGES = [page_html_name(p) for p in GUIDE_SOURCES]
+
+# Hosts the guide may name (team brief), plus the shared official list and reserved example names.
+BRIEF_HOSTS = {
+    "zfcxjw.cq.gov.cn",
+    "zwykb.cq.gov.cn",
+    "jzsc.mohurd.gov.cn",
+    "www.mohurd.gov.cn",
+    "gjzwfw.www.gov.cn",
+}
+RESERVED = re.compile(r"(^|\.)(example\.(com|net|org)|example|test|invalid|localhost)$")
+HOST_RE = re.compile(
+    r"(?<![a-z0-9.-])((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"
+    r"(?:cn|com|net|org|gov|edu|io|co|cc|top|xyz|info|me|ly|gl|so|im|gg|nu|id|at|gd|in|de|uk|us|ru|jp|app|dev|site|online|vip|ltd|wang|club|shop|link))"
+    r"(?![a-z0-9-])",
+    re.I,
+)
+
+
+def official_hosts() -> set[str]:
+    data = json.loads((ROOT / "checker" / "data" / "official_hosts.json").read_text(encoding="utf-8"))
+    return {h["host"] for h in data["hosts"]}
+
+
+@pytest.fixture(scope="module")
+def site() -> Path:
+    return built_site()
+
+
+def test_guide_has_all_pages_of_issue_6():
+    names = {p.stem for p in GUIDE_SOURCES}
+    assert {"index", "system", "channels", "query", "download", "verify", "usage", "faq", "notes",
+            "deploy", "glossary", "handout"} <= names
+
+
+@pytest.mark.parametrize("name", GUIDE_PAGES)
+def test_every_page_shows_the_last_checked_date(site, name):
+    page = parsed(name)
+    assert CHECKED in page.text, f"{name} lacks '{CHECKED}'"
+
+
+@pytest.mark.parametrize("name", GUIDE_PAGES)
+def test_page_names_only_allowed_hosts(site, name):
+    allowed = BRIEF_HOSTS | official_hosts() | {urlsplit(TEST_SITE_URL).hostname}
+    html = (site / name).read_text(encoding="utf-8")
+    page = parsed(name)
+    named = {m.group(1).lower() for m in HOST_RE.finditer(page.text)}
+    linked = {urlsplit(href).hostname for href in page.links if urlsplit(href).scheme in ("http", "https")}
+    loaded = {urlsplit(src).hostname for src in page.scripts + page.stylesheets if urlsplit(src).scheme}
+    assert not loaded, f"{name} loads assets from other hosts: {loaded}"
+    bad = {h for h in named | linked if h not in allowed and not RESERVED.search(h)}
+    assert not bad, f"{name} names hosts outside the allowed list: {sorted(bad)}"
+    # Links to official hosts are plain navigation links, never assets.
+    assert not re.search(r'(src|data)="https?://', html), f"{name} embeds a remote asset"
+
+
+def test_host_check_catches_a_foreign_host():
+    # Guard against a host regex that silently matches nothing.
+    found = {m.group(1) for m in HOST_RE.finditer("请访问 www.fake-query.com 或 zfcxjw.cq.gov.cn，文件 web.config")}
+    assert found == {"www.fake-query.com", "zfcxjw.cq.gov.cn"}
+
+
+def test_faq_has_at_least_14_answered_questions(site):
+    page = parsed("faq.html")
+    html = (site / "faq.html").read_text(encoding="utf-8")
+    questions = [(t, i) for level, t, i in page.headings if level == 3]
+    assert len(questions) >= 14, questions
+    for text, anchor in questions:
+        assert anchor and re.fullmatch(r"[a-z0-9-]+", anchor), f"question without a stable anchor: {text}"
+        # the answer: the HTML between this question and the next heading holds real text
+        start = html.index(f'id="{anchor}"')
+        nxt = re.search(r"<h[1-3][ >]", html[start + 10 :])
+        chunk = html[start : start + 10 + (nxt.start() if nxt else len(html))]
+        answer = re.sub(r"<[^>]+>", "", chunk.split("</h3>", 1)[1]).strip()
+        assert len(answer) >= 40, f"answer to {text!r} is missing or too short"
+    anchors = {i for _, i in questions}
+    # the seed's four and the ones issue 6 names
+    assert {"not-found", "forgot-password", "open-failed", "wrong-info"} <= anchors
+    assert {"no-download-button", "old-file-void", "qr-status-differs", "use-period-expired",
+            "national-platform", "ofd-phone", "adobe-unknown", "agents", "renewal-timing"} <= anchors
+
+
+def test_verify_page_has_the_stable_anchors_the_checker_links_to(site):
+    ids = parsed("verify.html").ids
+    for anchor in ("verdict-pass", "verdict-warn", "verdict-fail", "verdict-error", "qr-host",
+                   "untrusted-signer", "changed-after-signing", "expired", "adobe-unknown"):
+        assert anchor in ids, anchor
+    headings = {i: t for _, t, i in parsed("verify.html").headings}
+    assert headings["verdict-pass"] == "通过"
+    assert headings["verdict-warn"] == "注意"
+    assert headings["verdict-fail"] == "不通过"
+    assert headings["verdict-error"] == "无法核验"
+
+
+@pytest.mark.parametrize("name", GUIDE_PAGES)
+def test_internal_links_resolve(site, name):
+    page = parsed(name)
+    for href in page.links:
+        parts = urlsplit(href)
+        if parts.scheme or href.startswith("mailto:") or href.startswith("//"):
+            continue
+        target = urljoin(name, unquote(parts.path)) if parts.path else name
+        path = site / target
+        if path.is_dir():
+            path = path / "index.html"
+        assert path.is_file(), f"{name}: link {href!r} -> missing {target}"
+        if parts.fragment and path.suffix == ".html":
+            ids = parsed(path.relative_to(site).as_posix()).ids
+            assert parts.fragment in ids, f"{name}: link {href!r} -> no id {parts.fragment!r}"
+
+
+def test_home_has_three_doors_and_the_promise(site):
+    page = parsed("index.html")
+    html = (site / "index.html").read_text(encoding="utf-8")
+    doors = re.findall(r'<a class="guide-door" href="([^"]+)"', html)
+    assert doors == ["query.html", "download.html", "checker/index.html"]
+    for title in ("查询证书", "下载电子证书", "核验证书"):
+        assert title in page.text
+    assert "不会离开这台电脑" in page.text
+
+
+SEARCH_WORDS = ("验证码", "渝快办", "数字签名", "延续注册")
+
+
+@pytest.mark.parametrize("word", SEARCH_WORDS)
+def test_search_index_keeps_the_word_whole_inside_sentences(site, word):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    sep = re.compile(index["config"]["separator"])
+    hits = []
+    for doc in index["docs"]:
+        text = re.sub(r"<[^>]+>", " ", doc["text"])
+        for sentence in re.split(r"[。！？；\n]", text):
+            tokens = [t for t in sep.split(sentence) if t]
+            if word not in tokens:
+                continue
+            # inside a sentence: the word is a token of its own among at least three other words
+            others = [t for t in tokens if t != word and re.search(r"[\u4e00-\u9fff]", t)]
+            if len(others) >= 3:
+                hits.append(doc["location"])
+    guide_hits = [h for h in hits if not h.startswith("checker/")]
+    assert len(guide_hits) >= 2, f"{word}: found as a whole token inside sentences only at {hits}"
+
+
+@pytest.mark.parametrize("name", GUIDE_PAGES)
+def test_no_guide_page_loads_the_python_runtime(site, name):
+    page = parsed(name)
+    html = (site / name).read_text(encoding="utf-8")
+    for src in page.scripts:
+        assert not re.search(r"pyodide|\.wasm|runtime/(?!iframe-worker/)|assets/checker/", src), f"{name} loads {src}"
+    assert "loadPyodide" not in html
+    assert not re.search(r'<link[^>]+href="[^"]*\.(wasm|mjs)"', html), f"{name} preloads runtime files"
+
+
+@pytest.mark.parametrize("name", GUIDE_PAGES)
+def test_headings_and_image_alt_text(site, name):
+    page = parsed(name)
+    levels = [level for level, _, _ in page.headings]
+    assert levels.count(1) == 1 and levels[0] == 1, f"{name}: needs exactly one h1, first"
+    for prev, cur in zip(levels, levels[1:]):
+        assert cur <= prev + 1, f"{name}: heading level jumps from h{prev} to h{cur}"
+    for img in page.imgs:
+        assert (img.get("alt") or "").strip(), f"{name}: image without alt text: {img.get('src')}"
+
+
+def test_sample_pictures_are_marked_as_samples():
+    for svg in sorted((DOCS / "images").glob("*.svg")):
+        text = svg.read_text(encoding="utf-8")
+        assert text.count("示例") >= 3, svg.name
+        assert "<title" in text, svg.name
+        assert not re.search(r"(href|src)=\"https?://", text), svg.name
+
+
+def test_official_hosts_table_comes_from_the_shared_data_file(site):
+    page = parsed("channels.html")
+    for host in official_hosts():
+        assert host in page.text
+    assert "占位清单" not in page.text
+
+
+def test_training_qr_codes_point_to_site_url(site):
+    html = (site / "handout.html").read_text(encoding="utf-8")
+    figures = re.findall(r'<figure class="guide-qr">(.*?)</figure>', html, flags=re.S)
+    assert len(figures) == 3
+    targets = [re.search(r"<code>([^<]+)</code>", f).group(1) for f in figures]
+    assert targets == [TEST_SITE_URL, TEST_SITE_URL + "checker/index.html", TEST_SITE_URL + "faq.html"]
+    for fig in figures:
+        assert "<svg" in fig and 'role="img"' in fig and "aria-label=" in fig
