@@ -1,0 +1,56 @@
+"""/ByteRange and /Contents checks (the structural half of a PDF signature)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .objects import PdfString
+
+
+@dataclass
+class RangeCheck:
+    ok: bool
+    problem: str = ""  # English detail for PDF_BYTERANGE_INVALID
+    ranges: tuple[tuple[int, int], ...] = ()  # (start, stop) pairs
+    end: int = 0  # end of the second range
+
+
+def check_byterange(br, contents, data_len: int, revision_ends) -> RangeCheck:
+    """Check ``/ByteRange`` against the ``/Contents`` string and the file.
+
+    ``revision_ends`` maps acceptable ends of a revision (after ``%%EOF``, with or without its
+    EOL) to the view end; returns a failing :class:`RangeCheck` with the reason otherwise.
+    """
+    if not isinstance(br, list):
+        return RangeCheck(False, "/ByteRange missing or not an array")
+    if len(br) != 4:
+        return RangeCheck(False, f"/ByteRange has {len(br)} numbers, not 4")
+    if not all(type(x) is int and x >= 0 for x in br):
+        return RangeCheck(False, "/ByteRange holds something other than non-negative integers")
+    a0, l1, b0, l2 = br
+    if a0 != 0:
+        return RangeCheck(False, "/ByteRange does not start at offset 0")
+    if l1 <= 0 or l2 <= 0 or b0 <= l1:
+        return RangeCheck(False, "/ByteRange ranges are empty, overlap or are out of order")
+    end = b0 + l2
+    if end > data_len:
+        return RangeCheck(False, "/ByteRange points beyond the end of the file")
+    if not isinstance(contents, PdfString) or not contents.hex:
+        return RangeCheck(False, "/Contents is missing or not a hex string")
+    if contents.span != (l1, b0):
+        return RangeCheck(False, "the gap between the two ranges is not exactly the /Contents string")
+    if end not in revision_ends:
+        return RangeCheck(False, "the signed range does not end at the end of a revision (%%EOF)")
+    return RangeCheck(True, "", ((0, l1), (b0, end)), end)
+
+
+def der_length(buf: bytes) -> int | None:
+    """Length of the DER TLV at the start of ``buf`` (None if not a definite-length SEQUENCE)."""
+    if len(buf) < 2 or buf[0] != 0x30:
+        return None
+    first = buf[1]
+    if first < 0x80:
+        return 2 + first
+    n = first & 0x7F
+    if n == 0 or n > 4 or len(buf) < 2 + n:
+        return None
+    return 2 + n + int.from_bytes(buf[2:2 + n], "big")

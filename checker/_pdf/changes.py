@@ -1,0 +1,530 @@
+"""Changes after signing: compare a signed revision with the final file.
+
+Policy (stricter than pyHanko's default DiffPolicy where in doubt; see tests/test_pdf_differential.py):
+
+* the later cross-reference sections must extend the signed revision's chain (same sections,
+  reached through ``/Prev``), and every object header in the appended bytes must be one the new
+  sections point to (no objects hidden from strict readers but used by repairing ones);
+* the trailer's ``/Root`` stays the same object;
+* an object of the signed revision may change only when the change is harmless:
+  ``/DSS`` (validation data) and objects only reachable from it, ``/Info``, the XMP ``/Metadata``
+  stream, objects nothing in the signed document refers to, catalog ``/Extensions``/``/Version``;
+  the AcroForm may gain *signature* fields (and ``/SigFlags``); pages (or their ``/Annots`` arrays)
+  may gain *invisible* signature widgets; an empty signature field may receive its ``/V``
+  (plus an appearance only while the widget is invisible);
+* everything else — page content, resources, fonts, XObjects, the page tree, any other catalog
+  entry (``/OpenAction``, ``/Names``, ``/Perms`` …), ``/NeedAppearances``, form values, new
+  non-signature annotations, *visible* new signature appearances (Sneaky Signature), removed
+  objects — is a failure;
+* a certification signature with DocMDP ``/P 1`` allows only DSS data and document timestamps.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import LimitExceeded
+from .fields import walk_fields
+from .objects import OBJ_HEADER, Name, PdfDict, PdfString, Ref, Stream
+
+
+@dataclass
+class Problem:
+    code: str
+    detail: str
+    severity: str = "fail"
+
+
+@dataclass
+class ChangeReport:
+    problems: list[Problem] = field(default_factory=list)
+    allowed: list[str] = field(default_factory=list)  # English notes on harmless changes
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity in ("fail", "error") for p in self.problems)
+
+    def fail(self, code: str, detail: str) -> None:
+        if not any(p.code == code and p.detail == detail for p in self.problems):
+            self.problems.append(Problem(code, detail))
+
+    def note(self, what: str) -> None:
+        if what not in self.allowed:
+            self.allowed.append(what)
+
+
+def same(a, b, depth: int = 0) -> bool:
+    """Structural equality of two PDF values (references compared by number)."""
+    if depth > 64:
+        raise LimitExceeded("object nesting too deep", detail="object depth")
+    if isinstance(a, Stream) or isinstance(b, Stream):
+        if not (isinstance(a, Stream) and isinstance(b, Stream)):
+            return False
+        return same(a.dict, b.dict, depth + 1) and a.raw() == b.raw()
+    if isinstance(a, dict) or isinstance(b, dict):
+        if not (isinstance(a, dict) and isinstance(b, dict)) or a.keys() != b.keys():
+            return False
+        return all(same(a[k], b[k], depth + 1) for k in a)
+    if isinstance(a, list) or isinstance(b, list):
+        if not (isinstance(a, list) and isinstance(b, list)) or len(a) != len(b):
+            return False
+        return all(same(x, y, depth + 1) for x, y in zip(a, b))
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, bytes) or isinstance(b, bytes):
+        return isinstance(a, bytes) and isinstance(b, bytes) and bytes(a) == bytes(b)
+    if isinstance(a, Ref) or isinstance(b, Ref):
+        return isinstance(a, Ref) and isinstance(b, Ref) and a == b
+    if isinstance(a, str) or isinstance(b, str):
+        return type(a) is type(b) and a == b
+    return a == b
+
+
+# ---------------------------------------------------------------------------
+# roles of the objects of one revision
+
+
+@dataclass
+class Roles:
+    root: int
+    info: int | None
+    metadata: int | None
+    acroform: int | None
+    pages: set = field(default_factory=set)  # Page leaves
+    page_nodes: set = field(default_factory=set)  # Pages nodes
+    annots_arrays: set = field(default_factory=set)
+    reachable: set = field(default_factory=set)  # from the catalog, except through /DSS
+    dss: set = field(default_factory=set)
+    sig_fields_empty: set = field(default_factory=set)  # terminal signature fields without /V
+    sig_widgets: set = field(default_factory=set)  # widgets of those fields
+    sig_values: set = field(default_factory=set)  # signature dictionaries (object numbers)
+    fields: set = field(default_factory=set)
+    page_count: int = 0
+
+
+def page_tree(pdf, view, root: PdfDict, roles: Roles | None = None) -> list:
+    """Page dicts in order (bounded; a loop is malformed)."""
+    from ..errors import MalformedInput
+
+    pages: list = []
+    seen: set = set()
+    maxp = pdf.limits.max_pages
+    maxd = pdf.limits.max_object_depth
+
+    def visit(ref, depth):
+        if depth > maxd:
+            raise LimitExceeded("page tree too deep", detail="object depth")
+        if isinstance(ref, Ref):
+            if ref.num in seen:
+                raise MalformedInput("loop in the page tree")
+            seen.add(ref.num)
+        node = pdf.get(view, ref)
+        if not isinstance(node, PdfDict):
+            raise MalformedInput("page tree node is not a dictionary")
+        kids = node.get("Kids")
+        if node.get("Type") == "Pages" or (kids is not None and node.get("Type") != "Page"):
+            if roles is not None and isinstance(ref, Ref):
+                roles.page_nodes.add(ref.num)
+            kids = pdf.get(view, kids)
+            if not isinstance(kids, list):
+                raise MalformedInput("page tree node without /Kids")
+            for k in kids:
+                visit(k, depth + 1)
+        else:
+            pages.append((ref, node))
+            if len(pages) > maxp:
+                raise LimitExceeded("too many pages", detail="pages")
+            if roles is not None:
+                if isinstance(ref, Ref):
+                    roles.pages.add(ref.num)
+                a = node.get("Annots")
+                if isinstance(a, Ref):
+                    roles.annots_arrays.add(a.num)
+
+    visit(root.get("Pages"), 0)
+    return pages
+
+
+def compute_roles(pdf, view) -> Roles:
+    tr = view.trailer
+    root_ref = tr.get("Root")
+    root = pdf.get(view, root_ref)
+    info = tr.get("Info")
+    roles = Roles(root_ref.num, info.num if isinstance(info, Ref) else None,
+                  root.get("Metadata").num if isinstance(root.get("Metadata"), Ref) else None,
+                  root.get("AcroForm").num if isinstance(root.get("AcroForm"), Ref) else None)
+    roles.page_count = len(page_tree(pdf, view, root, roles))
+    for f in walk_fields(pdf, view, root):
+        if f.ref is not None:
+            roles.fields.add(f.ref.num)
+        if f.ftype == "Sig":
+            if isinstance(f.value_ref, Ref):
+                roles.sig_values.add(f.value_ref.num)
+            if f.value_ref is None:
+                if f.ref is not None:
+                    roles.sig_fields_empty.add(f.ref.num)
+                roles.sig_widgets.update(w.num for w in f.widgets if isinstance(w, Ref))
+    roles.reachable = reachable(pdf, view, root, skip_root_keys=("DSS",))
+    roles.reachable.add(roles.root)
+    dss = root.get("DSS")
+    if dss is not None:
+        roles.dss = reachable(pdf, view, {"DSS": dss})
+    return roles
+
+
+def reachable(pdf, view, start, skip_root_keys=()) -> set:
+    seen: set = set()
+    stack = [(v, 0) for k, v in start.items() if k not in skip_root_keys]
+    limit = pdf.limits.max_pdf_objects
+    maxd = pdf.limits.max_object_depth
+    steps = 0
+    while stack:
+        v, depth = stack.pop()
+        steps += 1
+        if steps % 256 == 0:
+            pdf.ctx.check_time()
+        if depth > maxd * 4:
+            raise LimitExceeded("object graph too deep", detail="object depth")
+        if isinstance(v, Ref):
+            if v.num in seen:
+                continue
+            seen.add(v.num)
+            if len(seen) > limit:
+                raise LimitExceeded("too many objects", detail="objects")
+            try:
+                v = pdf.get(view, v)
+            except LimitExceeded:
+                raise
+            except Exception:  # a dangling/broken object: nothing further to walk
+                continue
+            depth += 1
+        if isinstance(v, Stream):
+            v = v.dict
+        if isinstance(v, dict):
+            stack.extend((x, depth) for x in v.values())
+        elif isinstance(v, list):
+            stack.extend((x, depth) for x in v)
+    return seen
+
+
+# ---------------------------------------------------------------------------
+
+
+def is_invisible(d: PdfDict) -> bool:
+    flags = d.get("F", 0)
+    if isinstance(flags, int) and not isinstance(flags, bool) and flags & (2 | 32):  # Hidden | NoView
+        return True
+    rect = d.get("Rect")
+    if isinstance(rect, list) and len(rect) == 4 and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in rect):
+        return abs(rect[2] - rect[0]) < 1e-6 or abs(rect[3] - rect[1]) < 1e-6
+    return False
+
+
+def _kind(v) -> str:
+    d = v.dict if isinstance(v, Stream) else v
+    if isinstance(d, dict):
+        for k in ("Type", "Subtype", "FT"):
+            t = d.get(k)
+            if isinstance(t, Name):
+                return f"/{t}" + (" stream" if isinstance(v, Stream) else "")
+        return "stream" if isinstance(v, Stream) else "dictionary"
+    return type(v).__name__
+
+
+class ChangeAnalysis:
+    def __init__(self, pdf, signed, final, docmdp: int | None) -> None:
+        self.pdf = pdf
+        self.signed = signed
+        self.final = final
+        self.docmdp = docmdp
+        self.r = ChangeReport()
+        self.roles = compute_roles(pdf, signed)
+        self.new_sig_values: list[Ref] = []
+
+    # -- entry point -----------------------------------------------------
+    def run(self) -> ChangeReport:
+        pdf, s, f, r = self.pdf, self.signed, self.final, self.r
+        if not self._chain_ok():
+            return r
+        if f.trailer.get("Root") != s.trailer.get("Root"):
+            r.fail("PDF_CHANGED_AFTER_SIGNING", "the document catalog (/Root) was replaced")
+            return r
+        self._hidden_objects()
+        nums = set(f.map) | set(s.map)
+        for num in sorted(nums):
+            pdf.ctx.check_time()
+            if num == 0:
+                continue
+            sl = pdf.full_loc(s, num)
+            fl = pdf.full_loc(f, num)
+            if sl == fl:
+                continue
+            if sl is None:
+                continue  # a new object: judged where something old starts to refer to it
+            if fl is None:
+                if num in self.roles.reachable or num in self.roles.dss:
+                    r.fail("PDF_CHANGED_AFTER_SIGNING", f"object {num} used by the signed document was deleted")
+                continue
+            old = pdf.at(s, num, sl)
+            new = pdf.at(f, num, fl)
+            if same(old, new):
+                continue
+            self._judge(num, old, new)
+        if self.docmdp == 1:
+            for ref in self.new_sig_values:
+                d = pdf.get(f, ref)
+                if not (isinstance(d, PdfDict) and d.get("Type") == "DocTimeStamp"):
+                    r.fail("PDF_DOCMDP_VIOLATION", "a signature was added to a document certified with no changes allowed (/P 1)")
+        return r
+
+    # -- structure -------------------------------------------------------
+    def _chain_ok(self) -> bool:
+        s, f, r = self.signed, self.final, self.r
+        old = [sec.offset for sec in s.sections]
+        fo = [sec.offset for sec in f.sections]
+        i = 0
+        while i < len(fo) and fo[i] >= s.end:
+            i += 1
+        if fo[i:] != old:
+            r.fail("PDF_XREF_TAMPERED", "the later cross-reference sections do not build on the signed revision")
+            return False
+        self.new_sections = f.sections[:i]
+        return True
+
+    def _hidden_objects(self) -> None:
+        """Every ``n g obj`` in the appended bytes must be an object the new xref sections name."""
+        pdf, data = self.pdf, self.pdf.data
+        known: dict[int, int] = {}
+        for sec in self.new_sections:
+            if sec.kind != "table":
+                known[sec.offset] = sec.stream_num if sec.stream_num is not None else -1
+            for num, loc in sec.entries.items():
+                if loc[0] == "n":
+                    known[loc[1]] = num
+        pos = self.signed.end
+        end = self.final.end
+        while True:
+            m = OBJ_HEADER.search(data, pos, end)
+            if not m:
+                break
+            start = m.start()
+            if start in known:
+                num = known[start]
+                loc = self.final.map.get(num)
+                if loc is not None and loc[0] == "n" and loc[1] == start:
+                    pdf.at(self.final, num, loc)
+                    sp = pdf.span(self.final, num)
+                    pos = max(sp[1], m.end()) if sp else m.end()
+                else:
+                    pos = m.end()  # an older definition of an object the chain supersedes
+                continue
+            if start > 0 and data[start - 1] not in b" \t\r\n\f\x00>]":
+                pos = m.end()  # digits glued to something else: not an object header
+                continue
+            self.r.fail("PDF_HIDDEN_OBJECT", f"object {m.group(1).decode()} at offset {start}")
+            pos = m.end()
+
+    # -- judging one changed object -----------------------------------------
+    def _judge(self, num: int, old, new) -> None:
+        ro, r = self.roles, self.r
+        if num == ro.root:
+            return self._root(old, new)
+        if num == ro.acroform:
+            return self._acroform(old, new)
+        if num in ro.pages:
+            return self._page(num, old, new)
+        if num in ro.annots_arrays:
+            self._annots(old if isinstance(old, list) else [], new, f"annotation array {num}")
+            return
+        if num in ro.sig_fields_empty or num in ro.sig_widgets:
+            return self._sig_field(num, old, new)
+        if num in ro.dss and num not in ro.reachable:
+            r.note("validation data (/DSS)")
+            return
+        if num == ro.info and num not in ro.reachable:
+            self._mdp_forbids("document information (/Info) changed")
+            r.note("document information (/Info)")
+            return
+        if num == ro.metadata:
+            self._mdp_forbids("XMP metadata changed")
+            r.note("XMP metadata")
+            return
+        if num not in ro.reachable and num not in ro.dss and num != ro.info:
+            r.note("unused objects")
+            return
+        if num in ro.sig_values:
+            r.fail("PDF_CHANGED_AFTER_SIGNING", f"signature dictionary {num} was rewritten")
+            return
+        if num in ro.fields:
+            r.fail("PDF_FORM_CHANGED", f"form field {num} changed")
+            return
+        r.fail("PDF_CHANGED_AFTER_SIGNING", f"object {num} ({_kind(old)}) changed")
+
+    def _mdp_forbids(self, what: str) -> None:
+        if self.docmdp == 1:
+            self.r.fail("PDF_DOCMDP_VIOLATION", what)
+
+    def _root(self, old, new) -> None:
+        r = self.r
+        if not (isinstance(old, PdfDict) and isinstance(new, PdfDict)):
+            r.fail("PDF_CHANGED_AFTER_SIGNING", "the document catalog changed type")
+            return
+        allowed = {"DSS", "AcroForm", "Extensions", "Version", "Metadata"}
+        for k in set(old) | set(new):
+            if k in allowed:
+                continue
+            if not same(old.get(k), new.get(k)):
+                r.fail("PDF_CHANGED_AFTER_SIGNING", f"document catalog entry /{k} changed")
+        if not same(old.get("DSS"), new.get("DSS")):
+            r.note("validation data (/DSS)")
+        if not same(old.get("Metadata"), new.get("Metadata")):
+            self._mdp_forbids("XMP metadata changed")
+            r.note("XMP metadata")
+        for k in ("Extensions", "Version"):
+            if not same(old.get(k), new.get(k)):
+                r.note(f"catalog /{k}")
+        oa, na = old.get("AcroForm"), new.get("AcroForm")
+        if same(oa, na):
+            return
+        if isinstance(oa, Ref) and isinstance(na, Ref):
+            r.fail("PDF_FORM_CHANGED", "the interactive form (/AcroForm) was replaced")
+            return
+        od = self.pdf.get(self.signed, oa) if oa is not None else PdfDict()
+        nd = self.pdf.get(self.final, na)
+        if isinstance(na, Ref) and na.num in self.signed.map:
+            r.fail("PDF_FORM_CHANGED", "the interactive form (/AcroForm) was replaced by an older object")
+            return
+        self._acroform(od if isinstance(od, PdfDict) else PdfDict(), nd)
+
+    def _acroform(self, old, new) -> None:
+        r = self.r
+        if not (isinstance(old, PdfDict) and isinstance(new, PdfDict)):
+            r.fail("PDF_FORM_CHANGED", "the interactive form changed type")
+            return
+        for k in set(old) | set(new):
+            if k in ("Fields", "SigFlags"):
+                continue
+            if not same(old.get(k), new.get(k)):
+                r.fail("PDF_FORM_CHANGED", f"interactive form entry /{k} changed")
+        of = self.pdf.get(self.signed, old.get("Fields")) if "Fields" in old else []
+        nf = self.pdf.get(self.final, new.get("Fields"))
+        if isinstance(old.get("Fields"), Ref) and old.get("Fields") == new.get("Fields"):
+            nf_arr_changed = False
+        else:
+            nf_arr_changed = True
+        if not isinstance(nf, list) or not isinstance(of, list):
+            r.fail("PDF_FORM_CHANGED", "the form field list is not an array")
+            return
+        if nf_arr_changed or not same(of, nf):
+            self._fields_growth(of, nf)
+
+    def _fields_growth(self, of: list, nf: list) -> None:
+        r = self.r
+        if len(nf) < len(of) or not same(nf[:len(of)], of):
+            r.fail("PDF_FORM_CHANGED", "form fields were removed or reordered")
+            return
+        for ref in nf[len(of):]:
+            if not isinstance(ref, Ref) or ref.num in self.signed.map and self.pdf.full_loc(self.signed, ref.num) is not None:
+                r.fail("PDF_FORM_CHANGED", "an existing object was added as a new form field")
+                continue
+            d = self.pdf.get(self.final, ref)
+            if not isinstance(d, PdfDict) or d.get("FT") != "Sig":
+                r.fail("PDF_FORM_CHANGED", f"a non-signature form field ({ref.num}) was added")
+                continue
+            self._new_sig_field(ref, d)
+
+    def _new_sig_field(self, ref: Ref, d: PdfDict) -> None:
+        v = d.get("V")
+        if isinstance(v, Ref):
+            self.new_sig_values.append(v)
+        kids = self.pdf.get(self.final, d.get("Kids"))
+        if isinstance(kids, list):
+            for k in kids:
+                kd = self.pdf.get(self.final, k)
+                if not isinstance(kd, PdfDict) or "T" in kd:
+                    self.r.fail("PDF_FORM_CHANGED", f"new signature field {ref.num} has non-widget kids")
+
+    def _page(self, num: int, old, new) -> None:
+        r = self.r
+        if not (isinstance(old, PdfDict) and isinstance(new, PdfDict)):
+            r.fail("PDF_CHANGED_AFTER_SIGNING", f"page object {num} changed type")
+            return
+        for k in set(old) | set(new):
+            if k == "Annots":
+                continue
+            if not same(old.get(k), new.get(k)):
+                r.fail("PDF_CHANGED_AFTER_SIGNING", f"page object {num}: /{k} changed")
+        oa, na = old.get("Annots"), new.get("Annots")
+        if same(oa, na):
+            return
+        ol = self.pdf.get(self.signed, oa) if oa is not None else []
+        nl = self.pdf.get(self.final, na) if na is not None else []
+        if isinstance(na, Ref) and self.pdf.full_loc(self.signed, na.num) is not None:
+            r.fail("PDF_CHANGED_AFTER_SIGNING", f"page {num}: annotation array replaced by an older object")
+            return
+        self._annots(ol if isinstance(ol, list) else [], nl, f"page {num}")
+
+    def _annots(self, ol: list, nl, where: str) -> None:
+        r = self.r
+        if not isinstance(nl, list):
+            r.fail("PDF_CHANGED_AFTER_SIGNING", f"{where}: annotations are not an array")
+            return
+        if len(nl) < len(ol) or not same(nl[:len(ol)], ol):
+            r.fail("PDF_CHANGED_AFTER_SIGNING", f"{where}: annotations removed or reordered")
+            return
+        for ref in nl[len(ol):]:
+            self._new_annot(ref, where)
+
+    def _new_annot(self, ref, where: str) -> None:
+        r, pdf = self.r, self.pdf
+        if not isinstance(ref, Ref):
+            r.fail("PDF_ANNOTATION_ADDED", f"{where}: a direct annotation was added")
+            return
+        d = pdf.get(self.final, ref)
+        if not isinstance(d, PdfDict):
+            r.fail("PDF_ANNOTATION_ADDED", f"{where}: annotation {ref.num} is not a dictionary")
+            return
+        if pdf.full_loc(self.signed, ref.num) is not None and ref.num not in self.roles.sig_widgets:
+            r.fail("PDF_ANNOTATION_ADDED", f"{where}: an existing object {ref.num} was added as an annotation")
+            return
+        if d.get("Subtype") != "Widget":
+            r.fail("PDF_ANNOTATION_ADDED", f"{where}: a /{d.get('Subtype')} annotation was added")
+            return
+        ft = d.get("FT")
+        parent = d.get("Parent")
+        if ft is None and isinstance(parent, Ref):
+            pd = pdf.get(self.final, parent)
+            if isinstance(pd, PdfDict):
+                ft = pd.get("FT")
+        if ft != "Sig":
+            r.fail("PDF_FORM_CHANGED", f"{where}: a widget of a non-signature field was added")
+            return
+        if not is_invisible(d):
+            r.fail("PDF_VISIBLE_SIGNATURE_ADDED", f"{where}: signature widget {ref.num} with a visible area")
+            return
+        r.note("invisible signature field")
+
+    def _sig_field(self, num: int, old, new) -> None:
+        r = self.r
+        if not (isinstance(old, PdfDict) and isinstance(new, PdfDict)):
+            r.fail("PDF_FORM_CHANGED", f"signature field {num} changed type")
+            return
+        invisible = is_invisible(new) and is_invisible(old)
+        for k in set(old) | set(new):
+            if same(old.get(k), new.get(k)):
+                continue
+            if k == "V" and old.get(k) is None and num in self.roles.sig_fields_empty:
+                v = new.get("V")
+                if isinstance(v, Ref) and self.pdf.full_loc(self.signed, v.num) is None:
+                    self.new_sig_values.append(v)
+                    continue
+                r.fail("PDF_FORM_CHANGED", f"signature field {num} received an unusual value")
+                continue
+            if k in ("AP", "AS"):
+                if invisible:
+                    continue
+                r.fail("PDF_VISIBLE_SIGNATURE_ADDED", f"signature field {num}: visible appearance changed")
+                continue
+            r.fail("PDF_FORM_CHANGED", f"signature field {num}: /{k} changed")
+        if self.docmdp == 1:
+            pass  # judged in run() through new_sig_values
+        r.note("signature field filled")
