@@ -108,6 +108,10 @@ def extract_fields(text: str, max_chars: int = 2 * 1024 * 1024) -> Extracted:
     hits = []
     for m in _LABEL_RE.finditer(text):
         label = re.sub(r"[ \t\u3000]", "", m.group(0))
+        # inside a value ("重庆市某发证机关") a label only counts when a colon follows it
+        prev = text[m.start() - 1] if m.start() else "\n"
+        if (prev.isalnum() or prev in "·") and not re.match(r"[ \t]*[:：]", text[m.end():]):
+            continue
         hits.append((m.start(), m.end(), _LABEL_KEY[label]))
     for i, (start, end, key) in enumerate(hits):
         stop = hits[i + 1][0] if i + 1 < len(hits) else len(text)
