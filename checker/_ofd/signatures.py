@@ -395,10 +395,14 @@ def _raw_signature(value: bytes) -> bool:
 
 # -- trust ------------------------------------------------------------------------
 def _validate(ctx, cert, intermediates, at, usage="signing"):
+    """ctx.trust.validate; SES seals carry no CA certificates, so a store that offers a pool of
+    known intermediate CAs (``trust.intermediates``) is used too (trust still comes only from
+    anchors)."""
     trust = ctx.trust
     validate = getattr(trust, "validate", None)
     if validate is None:
         return None
+    intermediates = list(intermediates) + list(getattr(trust, "intermediates", ()) or ())
     try:
         if usage is None:
             return validate(cert, intermediates, at, usage=None)
@@ -422,7 +426,9 @@ def _chain(ctx, sc: _Ctx) -> None:
         subjects = subjects()
     res.chain = tuple(subjects or ())
     anchor = getattr(chain, "anchor", None)
-    res.anchor = _subject(anchor) if anchor is not None and not isinstance(anchor, str) else anchor
+    if anchor is not None and not isinstance(anchor, str):
+        anchor = getattr(anchor, "name", None) or _subject(getattr(anchor, "cert", anchor))
+    res.anchor = anchor
     details = dict(getattr(chain, "details", ()) or ())
     for code in getattr(chain, "problems", ()) or ():
         sc.problem(code, details.get(code, ""))
