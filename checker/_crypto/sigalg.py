@@ -24,6 +24,11 @@ OID_SM2_SM3 = "1.2.156.10197.1.501"
 OID_SM3_RSA = "1.2.156.10197.1.504"
 
 # signature algorithm OID -> (family, digest name or None = from digest_oid)
+try:  # let asn1crypto know the SM2 curve (key size) so SM2 keys parse everywhere
+    keys.NamedCurve.register("sm2p256v1", "1.2.156.10197.1.301", 32)
+except (ValueError, TypeError):  # pragma: no cover - already registered / older asn1crypto
+    pass
+
 _SIG_ALGS: dict[str, tuple[str, str | None]] = {
     OID_RSA: ("rsa", None),
     "1.2.840.113549.1.1.5": ("rsa", "sha1"),

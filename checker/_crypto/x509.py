@@ -1,0 +1,120 @@
+"""Certificate helpers: loading (PEM/DER), readable names, fingerprints, signature checks."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+
+from asn1crypto import x509
+
+from . import CryptoError, MalformedCrypto
+from .sigalg import verify as _verify
+
+Certificate = x509.Certificate
+
+_PEM_RE = re.compile(rb"-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----(.*?)-----END (?:X509 |TRUSTED )?CERTIFICATE-----", re.S)
+
+# Short labels for readable names, most significant last in the DER; printed CN first.
+_LABELS = {
+    "common_name": "CN",
+    "organization_name": "O",
+    "organizational_unit_name": "OU",
+    "country_name": "C",
+    "state_or_province_name": "ST",
+    "locality_name": "L",
+    "email_address": "E",
+    "serial_number": "SERIALNUMBER",
+}
+_ORDER = ("common_name", "organizational_unit_name", "organization_name", "locality_name",
+          "state_or_province_name", "country_name")
+
+
+def load_certificate(der: bytes) -> Certificate:
+    """Parse one DER certificate; raises MalformedCrypto."""
+    try:
+        cert = x509.Certificate.load(bytes(der), strict=True)
+        cert["tbs_certificate"]["subject"].native  # force parsing of the parts we use
+        cert["tbs_certificate"]["issuer"].native
+        cert["tbs_certificate"]["validity"].native
+        cert["tbs_certificate"]["serial_number"].native
+        cert.public_key.dump()
+        return cert
+    except (ValueError, TypeError, KeyError, OverflowError) as exc:
+        raise MalformedCrypto(f"bad certificate: {exc}") from None
+
+
+def load_certificates(data: bytes) -> list[Certificate]:
+    """Certificates from PEM (one or several blocks) or a single DER certificate."""
+    data = bytes(data)
+    blocks = _PEM_RE.findall(data)
+    if blocks:
+        out = []
+        for b in blocks:
+            try:
+                der = base64.b64decode(b"".join(b.split()), validate=True)
+            except ValueError:
+                raise MalformedCrypto("bad base64 in PEM") from None
+            out.append(load_certificate(der))
+        return out
+    if b"-----BEGIN" in data:
+        raise MalformedCrypto("PEM without a certificate")
+    return [load_certificate(data)]
+
+
+def fingerprint(cert: Certificate) -> str:
+    """SHA-256 of the DER certificate, lower-case hex."""
+    return hashlib.sha256(cert.dump()).hexdigest()
+
+
+def readable_name(name: x509.Name) -> str:
+    """"CN=…, OU=…, O=…, C=CN" (CN first); unknown attribute types by dotted OID."""
+    parts: list[tuple[int, str]] = []
+    try:
+        for rdn in name.chosen:
+            for atv in rdn:
+                t = atv["type"]
+                key = t.native
+                label = _LABELS.get(key, t.dotted if key == t.dotted else key)
+                try:
+                    value = atv["value"].native
+                except (ValueError, TypeError):
+                    value = "?"
+                if not isinstance(value, str):
+                    value = str(value)
+                rank = _ORDER.index(key) if key in _ORDER else len(_ORDER)
+                parts.append((rank, f"{label}={value}"))
+    except (ValueError, TypeError, KeyError):
+        return "?"
+    parts.sort(key=lambda p: p[0])
+    return ", ".join(p for _, p in parts)
+
+
+def common_name(name: x509.Name) -> str:
+    """CN if present, else O, else the readable name."""
+    try:
+        n = name.native
+    except (ValueError, TypeError):
+        return "?"
+    for key in ("common_name", "organization_name"):
+        v = n.get(key)
+        if v:
+            return v if isinstance(v, str) else str(v[-1] if isinstance(v, list) else v)
+    return readable_name(name)
+
+
+def verify_cert_signature(cert: Certificate, issuer: Certificate) -> bool:
+    """Does ``issuer``'s key verify ``cert``'s signature?  (SM2 with the default ID.)"""
+    try:
+        alg = cert["signature_algorithm"]
+        oid = alg["algorithm"].dotted
+        params = alg["parameters"]
+        pdump = params.dump() if params is not None and params.contents else None
+        if pdump in (b"\x05\x00",):
+            pdump = None
+        tbs = cert["tbs_certificate"].dump()
+        sig = cert["signature_value"].native
+        return _verify(oid, pdump, issuer.public_key.dump(), tbs, sig)
+    except CryptoError:
+        return False
+    except (ValueError, TypeError, KeyError):
+        return False
