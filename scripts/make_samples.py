@@ -61,7 +61,8 @@ LATIN_FONT_CANDIDATES = [
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",  # Debian fonts-dejavu-core
 ]
 
-REFERENCE_DATE = dt.date(2026, 11, 23)  # the "today" of samples.json / golden tests
+REFERENCE_DATE = dt.date(2026, 11, 23)
+SIGN_TIME = dt.datetime(2026, 10, 1, 2, 0, 0, tzinfo=dt.timezone.utc)  # deterministic signing time  # the "today" of samples.json / golden tests
 MM = 72 / 25.4
 PAGE_W_MM, PAGE_H_MM = 210.0, 297.0
 ISSUER = "示例 重庆市某发证机关 (DEMO)"  # = O of the DEMO leaf certificate (scripts/testkit/pki.py)
@@ -611,7 +612,12 @@ def sign_ofd(data: bytes, kind: str) -> bytes | None:
         from testkit.pki import demo_pki
     except ImportError:
         return None
-    return ofdsign.seal_ofd(data, demo_pki(kind))
+    demo = demo_pki(kind)
+    sx, sy, sr = Layout().seal
+    return ofdsign.seal_ofd(
+        data, demo.leaf.key, demo.leaf, "示例 发证机关电子印章 (DEMO)", version="v4",
+        alg="SM2" if kind == "sm2" else "RSA", sign_time=SIGN_TIME, boundary=(sx - sr, sy - sr, 2 * sr, 2 * sr),
+    )
 
 
 # ---- the sample set -------------------------------------------------------------------------------

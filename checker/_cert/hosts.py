@@ -110,14 +110,19 @@ def registrable(host: str) -> str:
 
 
 def _levenshtein(a: str, b: str, cap: int = 3) -> int:
+    """Edit distance with adjacent transpositions (optimal string alignment), capped."""
     if abs(len(a) - len(b)) > cap:
         return cap + 1
+    prev2: list[int] = []
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
         for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                v = min(v, prev2[j - 2] + 1)
+            cur.append(v)
+        prev2, prev = prev, cur
     return prev[-1]
 
 
