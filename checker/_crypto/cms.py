@@ -30,6 +30,12 @@ OID_TIMESTAMP_TOKEN = "1.2.840.113549.1.9.16.2.14"
 OID_SIGNING_CERT = "1.2.840.113549.1.9.16.2.12"
 OID_SIGNING_CERT_V2 = "1.2.840.113549.1.9.16.2.47"
 
+# problems that make a signature invalid even when the signature value itself verifies
+_INVALIDATING = frozenset({
+    "CRYPTO_CONTENT_TYPE_MISMATCH", "CRYPTO_ATTRIBUTE_REPEATED", "CRYPTO_NO_MESSAGE_DIGEST",
+    "CRYPTO_SIGNING_CERT_MISMATCH", "CRYPTO_CONTENT_CONFLICT", "CRYPTO_NO_CONTENT", "CRYPTO_DIGEST_MISMATCH",
+})
+
 _SIGNED_DATA_OIDS = (OID_SIGNED_DATA, OID_GM_SIGNED_DATA)
 _DATA_OIDS = (OID_DATA, OID_GM_DATA)
 
@@ -330,11 +336,9 @@ def verify_signed_data(info: SignedDataInfo, content=None, *, signer_index: int 
             problem("CRYPTO_SIGNATURE_INVALID")
         if signer.signed_attrs_der is None:
             intact = ok
-        valid = ok and intact
-        if valid:
+        if ok and intact:
             _check_ess(signer, cert, problem)
-            if "CRYPTO_SIGNING_CERT_MISMATCH" in problems:
-                valid = False
+        valid = ok and intact and not (_INVALIDATING & set(problems))
 
     ts = None
     try:
