@@ -99,6 +99,7 @@ MESSAGES: dict[str, Message] = {
     "PDF_UNSIGNED_TAIL": M("warn", "文件末尾有 {size} 字节未被任何签章覆盖的内容（最后签章之后追加）。", "{size} bytes at the end of the file are not covered by any signature (appended after the last signature)."),
     "PDF_TRAILING_GARBAGE": M("fail", "文件结束标记之后夹带了 PDF 结构内容（{size} 字节），部分阅读器会读取它们。", "PDF structures follow the end-of-file marker ({size} bytes); some readers use them."),
     "PDF_CERTIFIED": M("info", "签章 {index} 为认证签名（允许的修改级别 P={level}）。", "Signature {index} is a certification signature (permitted changes P={level})."),
+    "PDF_BROKEN_AFTER_SIGNING": M("fail", "文件在签章后被追加了无法解析的内容（{detail}），签章时的版本已被篡改。", "Unparseable content was appended after signing ({detail}); the signed version has been tampered with."),
     "PDF_TEXT_UNAVAILABLE": M("info", "无法提取页面文字：{detail}", "Page text could not be extracted: {detail}"),
     # ---- OFD (checker/_ofd) ----------------------------------------------
     "OFD_ZIP_MALFORMED": M("error", "OFD 文件的压缩包结构损坏：{detail}", "The OFD package (ZIP) is damaged: {detail}"),

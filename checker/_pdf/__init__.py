@@ -15,7 +15,7 @@ from .._context import Context, EngineOutput
 from ..errors import CheckerError, LimitExceeded, MalformedInput
 from ..result import SignatureReport
 from .byterange import check_byterange
-from .changes import ChangeAnalysis, page_tree
+from .changes import ChangeAnalysis, ChangeReport, page_tree
 from .document import PdfFile
 from .fields import walk_fields
 from .objects import OBJ_HEADER, PdfDict, PdfString, Ref
@@ -29,7 +29,14 @@ _STRUCTURE = (b"obj", b"xref", b"trailer", b"startxref", b"%%EOF", b"endstream")
 
 def analyse_pdf(data: bytes, ctx: Context) -> EngineOutput:
     out = EngineOutput()
-    pdf = PdfFile(data, ctx)
+    try:
+        pdf = PdfFile(data, ctx)
+    except MalformedInput as exc:
+        if _signed_before(data, ctx):
+            # a signed revision parses, what was appended does not: tampering, not bad luck
+            ctx.add("PDF_BROKEN_AFTER_SIGNING", detail=exc.detail or str(exc))
+            return out
+        raise
     final = pdf.final
     root = pdf.get(final, final.trailer.get("Root"))
     if not isinstance(root, PdfDict):
@@ -73,6 +80,34 @@ def analyse_pdf(data: bytes, ctx: Context) -> EngineOutput:
     if problem:
         ctx.add("PDF_TEXT_UNAVAILABLE", detail=problem)
     return out
+
+
+def _signed_before(data: bytes, ctx: Context) -> bool:
+    """Does a proper prefix of ``data`` (ending at a %%EOF) parse and hold a signature over itself?"""
+    from .xref import eof_ends
+
+    try:
+        ends = eof_ends(data, ctx.limits.max_pdf_revisions)
+    except LimitExceeded:
+        return False
+    for _, end in reversed(ends[:-1] if ends and ends[-1][1] >= len(data.rstrip(_WS)) else ends):
+        ctx.check_time()
+        try:
+            pdf = PdfFile(data[:end], ctx)
+            root = pdf.get(pdf.final, pdf.final.trailer.get("Root"))
+            if not isinstance(root, PdfDict):
+                continue
+            for f in walk_fields(pdf, pdf.final, root):
+                sd = pdf.get(pdf.final, f.value_ref) if f.ftype == "Sig" else None
+                br = sd.get("ByteRange") if isinstance(sd, PdfDict) else None
+                if isinstance(br, list) and len(br) == 4 and all(type(x) is int for x in br) \
+                        and pdf.revision_ends.get(br[2] + br[3]) == end:
+                    return True
+        except CheckerError as exc:
+            if type(exc).__name__ == "TimeLimitExceeded":
+                raise
+            continue
+    return False
 
 
 def _short(subject: str) -> str:
@@ -270,7 +305,11 @@ def _signature(pdf: PdfFile, ctx: Context, index: int, f, sd, docmdp):
         add("PDF_CERTIFIED", index=index, level=level)
     covers = not data[rc.end:].strip(_WS)
     if not covers and view_end != final.end:
-        ca = ChangeAnalysis(pdf, signed, final, docmdp).run()
+        try:
+            ca = ChangeAnalysis(pdf, signed, final, docmdp).run()
+        except MalformedInput as exc:
+            ca = ChangeReport()
+            ca.fail("PDF_CHANGED_AFTER_SIGNING", f"unreadable structure added after signing: {exc.detail or exc}")
         for p in ca.problems:
             add(p.code, p.severity, index=index, detail=p.detail)
         if ca.ok:

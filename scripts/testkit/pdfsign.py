@@ -240,7 +240,8 @@ def _fill(data: bytearray, contents_der: bytes, start: int, hexlen: int) -> None
 def sign_pdf(data: bytes, signer=None, chain=(), *, field_name: str = "Sig1", subfilter: str = "adbe.pkcs7.detached",
              digest_name: str | None = None, gm: bool = False, visible: bool = False, certify: int | None = None,
              timestamp_tsa=None, xref_stream: bool = False, doc_ts: bool = False, reason: str | None = None,
-             signed_cms=None, hexlen: int = PLACEHOLDER_HEX, page_index: int = 0, **cms_kw) -> bytes:
+             signed_cms=None, hexlen: int = PLACEHOLDER_HEX, page_index: int = 0, contents_first: bool = False,
+             **cms_kw) -> bytes:
     """Add a signature field and sign it in one incremental update.
 
     ``signed_cms(chunks) -> DER`` overrides the CMS builder (attacks, pyHanko-free oracles).
@@ -295,9 +296,11 @@ def sign_pdf(data: bytes, signer=None, chain=(), *, field_name: str = "Sig1", su
     rsn = b" /Reason " + pdf_string(reason) if reason else b""
     placeholder = b"<" + b"0" * hexlen + b">"
     br_placeholder = b"[0 0000000000 0000000000 0000000000]"
+    parts = [b" /ByteRange " + br_placeholder, b" /Contents " + placeholder]
+    if contents_first:  # pyHanko's order: /ByteRange lies in the second signed range
+        parts.reverse()
     objs[sig_num] = (b"<< /Type " + typ + b" /Filter /Adobe.PPKLite /SubFilter /" + sub.encode() +
-                     b" /ByteRange " + br_placeholder + b" /Contents " + placeholder +
-                     b" /M (D:20260101120000+08'00')" + ref + rsn + b" >>")
+                     b"".join(parts) + b" /M (D:20260101120000+08'00')" + ref + rsn + b" >>")
     out = bytearray(append_update(data, objs, xref_stream=xref_stream))
     # locate the placeholder of *this* signature (the last one)
     cpos = out.rindex(placeholder)
