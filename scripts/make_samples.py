@@ -216,7 +216,7 @@ class Layout:
     lines: list[Line] = field(default_factory=list)
     watermarks: list[tuple[float, float, float, float, str]] = field(default_factory=list)  # x, y, size, angle, text
     qr_box: tuple[float, float, float] = (148.0, 196.0, 36.0)  # x, y (top-left), size in mm
-    seal: tuple[float, float, float] = (126.0, 243.0, 17.0)  # centre x, y, radius mm
+    seal: tuple[float, float, float] = (116.0, 243.0, 17.0)  # centre x, y, radius mm
 
 
 LABEL_X, VALUE_X = 28.0, 62.0
@@ -603,7 +603,9 @@ def sign_pdf(data: bytes, kind: str) -> bytes | None:
         from testkit.pki import demo_pki
     except ImportError:
         return None
-    return pdfsign.sign_pdf(data, demo_pki(kind))
+    demo = demo_pki(kind)
+    return pdfsign.sign_pdf(data, demo.leaf, demo.chain, field_name="IssuerSeal", gm=(kind == "sm2"),
+                            signing_time=SIGN_TIME, reason="示例 发证机关电子签章 (DEMO)")
 
 
 def sign_ofd(data: bytes, kind: str) -> bytes | None:
@@ -640,29 +642,35 @@ class Sample:
         return self.file.rsplit(".", 1)[1]
 
 
+GOOD = ("SIG_OK", "SIG_DEMO_CA", "QR_OFFICIAL", "QR_MATCHES_PRINTED", "CERT_SIGNER_MATCHES_ISSUER")
+
+# Expected verdicts are WITH trust_demo: the DEMO CA always adds SIG_DEMO_CA (warn), so the best a
+# sample can get is "warn" — a demo file must never "pass".
 SAMPLES = [
     Sample("sample-sm2.ofd", "示例证书（OFD，SM2 电子印章）",
-           "演示用的完整证书：OFD 格式，由演示 CA 的 SM2 印章签章，二维码指向官方域名。勾选“信任演示证书”后应显示通过。",
-           sign="sm2", expected_verdict="pass", expected_codes=("QR_OFFICIAL",), site=True),
+           "演示用的完整证书：OFD 格式，由演示 CA 的 SM2 印章签章，二维码指向官方域名。签章完好，但演示证书不能证明真实性，故最好结果为“注意”。",
+           sign="sm2", expected_verdict="warn", expected_codes=("SIG_OK", "QR_OFFICIAL", "QR_MATCHES_PRINTED"), site=True),
     Sample("sample-sm2.pdf", "示例证书（PDF，SM2 签名）",
-           "PDF 格式，演示 CA 的 SM2 签名覆盖整个文件。勾选“信任演示证书”后应显示通过。",
-           sign="sm2", expected_verdict="pass", expected_codes=("QR_OFFICIAL",), site=True),
+           "PDF 格式，演示 CA 的 SM2 签名覆盖整个文件，二维码指向官方域名。签名完好，但演示证书不能证明真实性，故最好结果为“注意”。",
+           sign="sm2", expected_verdict="warn", expected_codes=GOOD, site=True),
     Sample("sample-rsa.pdf", "示例证书（PDF，RSA 签名）", "PDF 格式，演示 CA 的 RSA-2048 签名。",
-           sign="rsa", expected_verdict="pass", expected_codes=("QR_OFFICIAL",)),
+           sign="rsa", expected_verdict="warn", expected_codes=GOOD),
     Sample("sample-ecdsa.pdf", "示例证书（PDF，ECDSA 签名，图片二维码旋转 90°）",
-           "PDF 格式，演示 CA 的 ECDSA P-256 签名；二维码以旋转的图片形式嵌入。",
-           cert=replace(DEFAULT, qr_kind="image", qr_angle=90.0), sign="ecdsa", expected_verdict="pass",
-           expected_codes=("QR_OFFICIAL",)),
+           "PDF 格式，演示 CA 的 ECDSA P-256 签名；二维码以旋转 90° 的图片形式嵌入。",
+           cert=replace(DEFAULT, qr_kind="image", qr_angle=90.0), sign="ecdsa", expected_verdict="warn", expected_codes=GOOD),
+    Sample("qr-rotated.pdf", "示例证书（PDF，矢量二维码旋转 17°）",
+           "PDF 格式，二维码由矢量路径绘制并旋转 17°，用于检验二维码识别。",
+           cert=replace(DEFAULT, qr_angle=17.0), sign="rsa", expected_verdict="warn", expected_codes=GOOD),
     Sample("tampered-name.pdf", "被篡改的证书（签名后改了姓名）",
            "签名后把证书上的姓名改掉了：签名摘要对不上，应判定为不通过。",
-           sign="sm2", tamper="name", expected_verdict="fail", site=True),
+           sign="sm2", tamper="name", expected_verdict="fail", expected_codes=("SIG_DIGEST_MISMATCH",), site=True),
     Sample("tampered-name.ofd", "被篡改的证书（OFD，签章后改了姓名）",
            "OFD 签章后修改了页面内容中的姓名：签章引用的摘要对不上，应判定为不通过。",
            sign="sm2", tamper="name", expected_verdict="fail"),
     Sample("lookalike-qr.pdf", "二维码指向仿冒网址",
            "签名完好，但二维码指向把官方域名当作前缀的仿冒网站（zfcxjw.cq.gov.cn.yanzheng-cx.com），应判定为不通过。",
            cert=replace(DEFAULT, qr_url="https://zfcxjw.cq.gov.cn.yanzheng-cx.com/zsyz?regNo=" + quote(DEFAULT.reg_number)),
-           sign="rsa", expected_verdict="fail", expected_codes=("QR_OFFICIAL_IN_SUBDOMAIN",), site=True),
+           sign="rsa", expected_verdict="fail", expected_codes=("SIG_OK", "QR_OFFICIAL_IN_SUBDOMAIN"), site=True),
     Sample("qr-regno-mismatch.ofd", "二维码中的注册编号与证面不一致",
            "二维码里的注册编号与证书上印的不同，说明证面或二维码被替换，应判定为不通过。",
            cert=replace(DEFAULT, qr_url=f"{QR_BASE}?regNo={quote('渝250087654321')}&sample=1"), sign="sm2",
@@ -671,15 +679,16 @@ SAMPLES = [
            "签名完好，但注册专业与使用有效期均已届满（以 2026-11-23 为准），应提示注意。",
            cert=replace(DEFAULT, specialties=(("建筑工程", "2026年03月31日"),), use_period="2025年10月01日至2026年03月31日",
                         issue_date="2025年10月01日"),
-           sign="sm2", expected_verdict="warn", expected_codes=("FIELD_SPECIALTY_EXPIRED", "FIELD_USE_EXPIRED"), site=True),
+           sign="sm2", expected_verdict="warn", expected_codes=("SIG_OK", "FIELD_SPECIALTY_EXPIRED", "FIELD_USE_EXPIRED"),
+           site=True),
     Sample("id-mismatch.pdf", "身份证号与出生日期不一致",
-           "身份证号中的出生日期与证面出生日期不一致（典型的拼凑伪造），应判定为不通过。",
+           "签名完好，但身份证号中的出生日期与证面出生日期不一致（典型的拼凑伪造），应判定为不通过。",
            cert=replace(DEFAULT, id_number=make_id("500113", "19890615", "999")), sign="rsa",
-           expected_verdict="fail", expected_codes=("FIELD_ID_BIRTH_MISMATCH",)),
+           expected_verdict="fail", expected_codes=("SIG_OK", "FIELD_ID_BIRTH_MISMATCH")),
     Sample("unsigned.pdf", "没有电子签章的证书",
            "版面与真证书相似，但没有任何电子签名，无法证明来源，应提示注意。",
            sign=None, expected_verdict="warn", expected_codes=("NO_SIGNATURE",), site=True),
-    Sample("unsigned.ofd", "没有电子印章的 OFD 证书", "OFD 格式，没有签章。",
+    Sample("unsigned.ofd", "没有电子印章的 OFD 证书", "OFD 格式，没有签章，无法证明来源，应提示注意。",
            sign=None, expected_verdict="warn", expected_codes=("NO_SIGNATURE",)),
 ]
 
