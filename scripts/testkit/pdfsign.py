@@ -377,3 +377,16 @@ def pyhanko_sign(data: bytes, kind: str = "rsa", *, field_name: str = "Sig1", ce
     out = io.BytesIO()
     signers.PdfSigner(meta, signer, new_field_spec=new_field).sign_pdf(w, output=out)
     return out.getvalue()
+
+
+_PKI_CACHE: dict = {}
+
+
+def cached_pki(kind: str, tag: str = "TEST"):
+    """A fresh (per process) test PKI of ``kind`` — cached, key generation is slow."""
+    from . import pki as _pki
+
+    key = (kind, tag)
+    if key not in _PKI_CACHE:
+        _PKI_CACHE[key] = _pki.make_pki(kind, tag=tag)
+    return _PKI_CACHE[key]

@@ -1,0 +1,223 @@
+"""Published PDF signature attacks, built by testkit.pdfattacks: none may pass; all must fail.
+
+Victim: an ECDSA-signed (and, for SM2, SM2-signed) sample; the victim's root is trusted, so the
+only thing standing between the attacker and ``pass`` is the PDF engine.
+"""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from checker import Options, check_bytes
+from testkit import pdfattacks as pa
+from testkit import pdfsign as ps
+
+
+@pytest.fixture(scope="module")
+def victim():
+    return ps.cached_pki("ecdsa", "VICTIM")
+
+
+@pytest.fixture(scope="module")
+def attacker():
+    return ps.cached_pki("ecdsa", "ATTACKER")
+
+
+@pytest.fixture(scope="module")
+def opts(victim):
+    return Options(trust=(victim.root.pem,))
+
+
+@pytest.fixture(scope="module")
+def base():
+    return ps.base_pdf(pa.GENUINE)
+
+
+@pytest.fixture(scope="module")
+def signed(base, victim):
+    return ps.sign_pdf(base, victim.leaf, victim.chain)
+
+
+@pytest.fixture(scope="module")
+def signed_cf(base, victim):
+    return ps.sign_pdf(base, victim.leaf, victim.chain, contents_first=True)
+
+
+def run(data, opts):
+    r = check_bytes(data, "attack.pdf", opts)
+    codes = {f.code for f in r.findings}
+    return r, codes
+
+
+def assert_fail(data, opts, *expected):
+    r, codes = run(data, opts)
+    assert r.verdict == "fail", (r.verdict, [(f.code, f.message_en) for f in r.findings])
+    if expected:
+        assert codes & set(expected), (expected, codes)
+    # the victim's signature must not be reported as covering the attacked document
+    if r.signatures:
+        first = r.signatures[0]
+        assert not (first.intact and first.covers_whole_file), first
+    return r
+
+
+def test_victim_document_is_genuine(signed, opts):
+    r, codes = run(signed, opts)
+    [s] = r.signatures
+    assert s.intact and s.trusted and s.covers_whole_file
+    assert s.algorithm == "ECDSA-SHA256"
+    assert not [f for f in r.findings if f.severity in ("fail", "error")]
+    assert not [f for f in r.findings if f.code.startswith(("PDF_", "SIG_", "CRYPTO_", "TRUST_")) and f.severity == "warn"]
+
+
+# -- Universal Signature Forgery -------------------------------------------------------
+
+
+@pytest.mark.parametrize("variant", [
+    "usf-copied-cms", "usf-no-byterange", "usf-byterange-null", "usf-byterange-zero", "usf-byterange-partial",
+    "usf-byterange-negative", "usf-byterange-beyond-eof", "usf-contents-zero", "usf-contents-empty",
+    "usf-contents-garbage", "usf-contents-null"])
+def test_universal_signature_forgery(signed, opts, variant):
+    data = pa.usf_variants(signed)[variant]
+    r = assert_fail(data, opts, "PDF_SIG_EMPTY", "PDF_BYTERANGE_INVALID", "SIG_DIGEST_MISMATCH", "SIG_MALFORMED")
+    assert not any(s.intact for s in r.signatures)
+
+
+# -- Incremental Saving Attack ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("builder,codes", [
+    (lambda s: pa.isa_replace_content(s), {"PDF_CHANGED_AFTER_SIGNING"}),
+    (lambda s: pa.isa_replace_content(s, xref_stream=True), {"PDF_CHANGED_AFTER_SIGNING"}),
+    (pa.isa_no_xref, {"PDF_TRAILING_GARBAGE"}),
+    (pa.isa_trailer_only, {"PDF_HIDDEN_OBJECT"}),
+    (pa.isa_no_prev, {"PDF_XREF_TAMPERED"}),
+    (pa.isa_add_page, {"PDF_CHANGED_AFTER_SIGNING"}),
+    (pa.isa_open_action, {"PDF_CHANGED_AFTER_SIGNING"}),
+    (pa.isa_need_appearances, {"PDF_FORM_CHANGED"}),
+    (pa.isa_new_root, {"PDF_SIGNATURE_REMOVED", "PDF_CHANGED_AFTER_SIGNING"}),
+], ids=["replace-content", "replace-content-xrefstream", "no-xref", "trailer-only", "no-prev", "add-page",
+        "open-action", "need-appearances", "new-root"])
+def test_incremental_saving_attack(signed, opts, builder, codes):
+    data = builder(signed)
+    assert data.startswith(signed)  # the signed revision is untouched: the signature still verifies
+    assert_fail(data, opts, *codes)
+
+
+def test_isa_really_changes_what_readers_show(signed):
+    """Sanity check of the attack itself: pypdf shows the forged text."""
+    from pypdf import PdfReader
+
+    data = pa.isa_replace_content(signed)
+    text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    assert "李四" in text and "张三" not in text
+
+
+# -- Signature Wrapping ---------------------------------------------------------------------------
+
+
+def test_signature_wrapping(signed_cf, opts):
+    data = pa.swa(signed_cf)
+    assert_fail(data, opts, "PDF_BYTERANGE_INVALID")
+
+
+def test_signature_wrapping_fools_a_digest_only_check(signed_cf):
+    """The wrapped file's new /ByteRange still hashes to the signed digest (the attack is real)."""
+    import hashlib
+    import re
+
+    from asn1crypto import cms
+
+    data = pa.swa(signed_cf)
+    br = [int(x) for x in re.findall(rb"/ByteRange \[0 (\d+) (\d+) (\d+)\] >>", data)[-1]]
+    content = data[:br[0]] + data[br[1]:br[1] + br[2]]
+    hexs = data[br[0] + 1:data.index(b">", br[0])].rstrip(b"0")
+    der = bytes.fromhex((hexs + b"0" * (len(hexs) % 2)).decode())
+    si = cms.ContentInfo.load(der, strict=False)["content"]["signer_infos"][0]
+    md = [a["values"][0].native for a in si["signed_attrs"] if a["type"].native == "message_digest"][0]
+    assert hashlib.sha256(content).digest() == md
+    assert len(data) == br[1] + br[2]
+
+
+# -- Shadow attacks -------------------------------------------------------------------------------
+
+
+def test_shadow_hide(victim, opts):
+    prepared = pa.shadow_hide_prepare(victim)
+    signed = ps.sign_pdf(prepared, victim.leaf, victim.chain)
+    r, codes = run(signed, opts)
+    assert r.signatures[0].intact and r.signatures[0].covers_whole_file
+    assert_fail(pa.shadow_hide(signed), opts, "PDF_CHANGED_AFTER_SIGNING")
+
+
+def test_shadow_replace_font(signed, opts):
+    assert_fail(pa.shadow_replace_font(signed), opts, "PDF_CHANGED_AFTER_SIGNING")
+
+
+def test_shadow_hide_and_replace(victim, opts):
+    prepared = pa.shadow_hide_and_replace_prepare()
+    signed = ps.sign_pdf(prepared, victim.leaf, victim.chain)
+    r, codes = run(signed, opts)
+    assert r.signatures[0].intact and r.signatures[0].covers_whole_file
+    attacked = pa.shadow_hide_and_replace(signed)
+    # the update holds no object at all: only an xref pointing old numbers to old (signed) bytes
+    assert b" obj" not in attacked[len(signed):]
+    assert_fail(attacked, opts, "PDF_CHANGED_AFTER_SIGNING")
+
+
+def test_hybrid_xref_conflict(signed, opts):
+    assert_fail(pa.hybrid_conflict(signed), opts, "PDF_BROKEN_AFTER_SIGNING")
+
+
+# -- Certification attacks -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("certify", [None, 2, 3])
+@pytest.mark.parametrize("subtype", [b"FreeText", b"Stamp"])
+def test_evil_annotation(base, victim, opts, certify, subtype):
+    signed = ps.sign_pdf(base, victim.leaf, victim.chain, certify=certify)
+    assert_fail(pa.evil_annotation(signed, subtype), opts, "PDF_ANNOTATION_ADDED")
+
+
+@pytest.mark.parametrize("certify", [None, 2, 3])
+@pytest.mark.parametrize("sign", [True, False])
+def test_sneaky_signature(base, victim, attacker, opts, certify, sign):
+    signed = ps.sign_pdf(base, victim.leaf, victim.chain, certify=certify)
+    assert_fail(pa.sneaky_signature(signed, attacker, sign=sign), opts, "PDF_VISIBLE_SIGNATURE_ADDED")
+
+
+def test_sneaky_signature_by_trusted_signer_still_fails(base, victim, opts):
+    """Even the victim's own CA cannot draw over a sealed page after the fact."""
+    signed = ps.sign_pdf(base, victim.leaf, victim.chain)
+    assert_fail(pa.sneaky_signature(signed, victim), opts, "PDF_VISIBLE_SIGNATURE_ADDED")
+
+
+def test_docmdp_p1_forbids_new_signatures(base, victim, attacker, opts):
+    cert1 = ps.sign_pdf(base, victim.leaf, victim.chain, certify=1)
+    assert_fail(pa.docmdp_p1_then_sign(cert1, attacker), opts, "PDF_DOCMDP_VIOLATION")
+
+
+def test_signature_removed(signed, opts):
+    assert_fail(pa.remove_signature(signed), opts, "PDF_SIGNATURE_REMOVED")
+    assert_fail(pa.remove_signature(signed, forged=False), opts, "PDF_SIGNATURE_REMOVED")
+
+
+def test_trailing_bytes_warn(signed, opts):
+    r, codes = run(pa.trailing_garbage(signed), opts)
+    assert r.verdict in ("warn", "fail")
+    assert "PDF_UNSIGNED_TAIL" in codes
+
+
+# -- SM2 victim: same engine, same result --------------------------------------------------------
+
+
+def test_attacks_on_sm2_signed_file():
+    sm2 = ps.cached_pki("sm2", "VICTIM")
+    opts = Options(trust=(sm2.root.pem,))
+    signed = ps.sign_pdf(ps.base_pdf(pa.GENUINE), sm2.leaf, sm2.chain, contents_first=True)
+    r, _ = run(signed, opts)
+    assert r.signatures[0].intact and r.signatures[0].trusted and r.signatures[0].algorithm == "SM2-SM3"
+    for data in (pa.isa_replace_content(signed), pa.swa(signed), pa.evil_annotation(signed),
+                 pa.shadow_replace_font(signed), pa.usf_variants(signed)["usf-contents-zero"]):
+        assert_fail(data, opts)
