@@ -79,8 +79,11 @@ class Key:
 
     # -- serialisation --------------------------------------------------------------------
     def public_point(self) -> bytes:
-        """SM2: 04||X||Y."""
-        return _sm2_pub(self.private)
+        """SM2: 04||X||Y (computed once by gmalg)."""
+        cached = self.__dict__.get("_pub")
+        if cached is None:
+            cached = self.__dict__["_pub"] = _sm2_pub(self.private)
+        return cached
 
     def to_pem(self) -> bytes:
         if self.kind == "sm2":
