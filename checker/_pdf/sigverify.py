@@ -134,11 +134,12 @@ def check_trust(ctx, out: CmsOutcome, index: int, usage: str = "signing"):
         return False, (), None, findings
     chain = tuple(getattr(res, "subjects", ()) or ())
     anchor = getattr(res, "anchor", None)
-    anchor_name = _name_of(anchor)
+    anchor_name = getattr(anchor, "name", None) or _name_of(getattr(anchor, "cert", anchor))
+    det = dict(getattr(res, "details", ()) or ())
     for p in getattr(res, "problems", ()) or ():
         code = p if isinstance(p, str) else getattr(p, "code", str(p))
         if code in messages.MESSAGES:
-            findings.append((code, None, {"index": index}))
+            findings.append((code, None, {"index": index, "detail": det.get(code, "")}))
     if res.trusted:
         if getattr(res, "anchor_is_demo", False):
             findings.append(("SIG_DEMO_CA", None, {"index": index}))
