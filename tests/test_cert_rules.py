@@ -330,3 +330,15 @@ def test_timestamps_and_broken_signatures_are_not_signers():
 def test_signer_names_used_when_no_reports():
     c = codes(run(cert_text(), signer_names=["重庆某某科技有限公司"]))
     assert c["CERT_SIGNER_NOT_ISSUER"] == "warn"
+
+
+def test_core_never_imports_the_native_decoder():
+    import subprocess
+    import sys
+
+    code = ("import sys, checker; from checker import check_bytes, Options, QrInput; "
+            "check_bytes(b'%PDF-1.7\\n%%EOF', 'x.pdf', Options(qr_texts=(QrInput('https://zfcxjw.cq.gov.cn/'),))); "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('pypdfium2', 'zxingcpp', 'PIL') or m == 'checker.qr_native']; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stdout + p.stderr

@@ -1,0 +1,127 @@
+"""The CLI's native QR decoder (pypdfium2 + zxing-cpp + Pillow) on real renderings."""
+import io
+import math
+import struct
+import zlib
+
+import pytest
+
+pytest.importorskip("zxingcpp")
+pytest.importorskip("pypdfium2")
+PIL = pytest.importorskip("PIL")
+
+import make_samples  # noqa: E402
+from checker.qr_native import NativeQrDecoder  # noqa: E402
+
+URL = "https://zfcxjw.cq.gov.cn/zwfw/jzs/zsyz?regNo=%E6%B8%9D250012345678&sample=1"
+
+
+@pytest.fixture(scope="module")
+def decoder():
+    return NativeQrDecoder()
+
+
+@pytest.fixture(scope="module")
+def fonts():
+    return make_samples.Fonts(make_samples.all_chars())
+
+
+def _pdf(fonts, **kw):
+    return make_samples.render_pdf(make_samples.replace(make_samples.DEFAULT, **kw), fonts)
+
+
+@pytest.mark.parametrize(
+    "kind,angle",
+    [("vector", 0.0), ("vector", 90.0), ("vector", 17.0), ("vector", 180.0), ("image", 0.0), ("image", 90.0), ("image", 33.0)],
+)
+def test_pdf_qr_vector_and_image_any_rotation(decoder, fonts, kind, angle):
+    found = decoder.decode_pdf(_pdf(fonts, qr_kind=kind, qr_angle=angle), max_pages=10)
+    assert [q.text for q in found] == [URL]
+    q = found[0]
+    assert q.source == "page 1"
+    x, y, w, h = q.box
+    assert 0.6 < x < 0.8 and 0.6 < y < 0.75 and 0.05 < w < 0.3  # where the layout put it
+
+
+def test_pdf_without_qr_and_broken_pdf(decoder):
+    from testkit.pdfsign import base_pdf
+
+    assert decoder.decode_pdf(base_pdf(["no code here"]), 10) == []
+    assert decoder.decode_pdf(b"%PDF-1.7\nnot really a pdf", 10) == []
+
+
+def test_max_pages_respected(decoder, fonts):
+    data = _pdf(fonts)
+    assert decoder.decode_pdf(data, 0) == []
+    assert len(decoder.decode_pdf(data, 1)) == 1
+
+
+def _png(rows, mode_rgba=False):
+    h, w = len(rows), len(rows[0]) // (4 if mode_rgba else 1)
+    raw = b"".join(b"\x00" + r for r in rows)
+
+    def chunk(t, d):
+        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+
+    ctype = 6 if mode_rgba else 0
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, ctype, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_ofd_png_image(decoder):
+    rows, size = make_samples.qr_pixels(make_samples.qr_matrix(URL), px=6, quiet=4)
+    found = decoder.decode_image(make_samples.png_gray(rows, size), "Doc_0/Res/qr.png")
+    assert [(q.text, q.source) for q in found] == [(URL, "Doc_0/Res/qr.png")]
+
+
+def test_tiny_one_pixel_per_module_image(decoder):
+    rows, size = make_samples.qr_pixels(make_samples.qr_matrix(URL), px=1, quiet=2)
+    assert size < 80
+    found = decoder.decode_image(make_samples.png_gray(rows, size), "tiny.png")
+    assert [q.text for q in found] == [URL]
+
+
+def test_transparent_background_image(decoder):
+    m = make_samples.qr_matrix(URL)
+    px, quiet = 5, 4
+    n = len(m)
+    rows = []
+    for r in range(-quiet, n + quiet):
+        line = b""
+        for c in range(-quiet, n + quiet):
+            dark = 0 <= r < n and 0 <= c < n and m[r][c]
+            line += (b"\x00\x00\x00\xff" if dark else b"\x00\x00\x00\x00") * px  # transparent "white"
+        rows.extend([line] * px)
+    found = decoder.decode_image(_png(rows, mode_rgba=True), "seal-and-qr.png")
+    assert [q.text for q in found] == [URL]
+
+
+def test_rotated_jpeg_image(decoder):
+    from PIL import Image
+
+    rows, size = make_samples.qr_pixels(make_samples.qr_matrix(URL), px=6, quiet=4)
+    im = Image.frombytes("L", (size, size), b"".join(rows)).rotate(27, expand=True, fillcolor=255)
+    buf = io.BytesIO()
+    im.convert("RGB").save(buf, "JPEG", quality=85)
+    assert [q.text for q in decoder.decode_image(buf.getvalue(), "x.jpg")] == [URL]
+
+
+@pytest.mark.parametrize("data", [b"", b"\x89PNG\r\n\x1a\n garbage", b"GIF89a" + b"\x00" * 20, b"\xff\xd8\xff" + b"\x00" * 50])
+def test_garbage_images_give_nothing(decoder, data):
+    assert decoder.decode_image(data, "bad") == []
+
+
+def test_decompression_bomb_refused(decoder):
+    # 20000 x 20000 grey PNG of a few hundred KB: over MAX_IMAGE_PIXELS, never decoded
+    w = h = 20000
+    row = b"\x00" + b"\xff" * w
+    comp = zlib.compressobj(9)
+    body = b"".join(comp.compress(row) for _ in range(h)) + comp.flush()
+
+    def chunk(t, d):
+        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+           + chunk(b"IDAT", body) + chunk(b"IEND", b""))
+    assert len(png) < 2_000_000
+    assert decoder.decode_image(png, "bomb.png") == []
