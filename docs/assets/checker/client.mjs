@@ -1,0 +1,83 @@
+/*
+ * Page-side client of worker.mjs (see the protocol at the top of worker.mjs).
+ *
+ *   import {startChecker} from "../assets/checker/client.mjs";
+ *   const checker = startChecker({onProgress(msg) {...}});   // starts loading at once
+ *   await checker.ready;                  // {python, checker, ms}; rejects if loading failed
+ *   const result = await checker.check(name, arrayBuffer, {trust_demo, today, qr});
+ *   const images = await checker.images(arrayBuffer);       // [{source, bytes}]
+ *
+ * For tests and measurements it also
+ *   - sets <html data-checker-state="loading|ready|error"> and data-checker-ms (boot time,
+ *     page navigation start -> ready, in ms),
+ *   - exposes the client as window.checkerClient.
+ * Keep both when building the page UI: tests/browser/ rely on them.
+ */
+
+const WORKER_URL = new URL("./worker.mjs", import.meta.url);
+
+export function startChecker({onProgress = () => {}, onError = () => {}} = {}) {
+  const root = document.documentElement;
+  root.dataset.checkerState = "loading";
+  const worker = new Worker(WORKER_URL, {type: "module", name: "checker"});
+  const pending = new Map();
+  let nextId = 1;
+  let resolveReady;
+  let rejectReady;
+  const ready = new Promise((res, rej) => { resolveReady = res; rejectReady = rej; });
+  ready.catch(() => {});
+
+  worker.onmessage = (event) => {
+    const msg = event.data;
+    if (msg.type === "progress") {
+      onProgress(msg);
+    } else if (msg.type === "ready") {
+      root.dataset.checkerState = "ready";
+      root.dataset.checkerMs = String(Math.round(performance.now()));
+      resolveReady({python: msg.python, checker: msg.checker, ms: msg.ms, timings: msg.timings});
+    } else if (msg.type === "error" && (msg.id === null || msg.id === undefined)) {
+      root.dataset.checkerState = "error";
+      onError(msg.message);
+      rejectReady(new Error(msg.message));
+      for (const {reject} of pending.values()) reject(new Error(msg.message));
+      pending.clear();
+    } else if (pending.has(msg.id)) {
+      const {resolve, reject} = pending.get(msg.id);
+      pending.delete(msg.id);
+      if (msg.type === "error") reject(new Error(msg.message));
+      else if (msg.type === "result") resolve(msg.result);
+      else if (msg.type === "images") resolve(msg.images);
+    }
+  };
+  worker.onerror = (event) => {
+    const message = `核验程序出错 / worker error: ${event.message || "unknown"}`;
+    root.dataset.checkerState = "error";
+    onError(message);
+    rejectReady(new Error(message));
+  };
+
+  function request(msg, transfer) {
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, {resolve, reject});
+      worker.postMessage({...msg, id}, transfer);
+    });
+  }
+
+  const client = {
+    ready,
+    worker,
+    /** Check one file; `bytes` is an ArrayBuffer (copied, the caller keeps its own). */
+    check(name, bytes, {trust_demo = false, today = null, qr = null} = {}) {
+      const copy = bytes.slice(0);
+      return request({type: "check", name, bytes: copy, options: {trust_demo, today, qr}}, [copy]);
+    },
+    /** Images of an OFD file that may hold a QR code: [{source, bytes: ArrayBuffer}]. */
+    images(bytes) {
+      const copy = bytes.slice(0);
+      return request({type: "images", bytes: copy}, [copy]);
+    },
+  };
+  window.checkerClient = client;
+  return client;
+}

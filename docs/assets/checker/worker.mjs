@@ -1,0 +1,241 @@
+/*
+ * Module Web Worker hosting Pyodide and the `checker` package.  Start it with
+ *     new Worker(new URL("../assets/checker/worker.mjs", location.href), {type: "module"})
+ * (docs/assets/checker/client.mjs does this for you).  Loading starts as soon as the worker
+ * starts; requests that arrive before it is ready are queued.  Everything is fetched from this
+ * site (../../runtime/), never from elsewhere; nothing the user checks leaves the browser.
+ *
+ * PROTOCOL (stable; the page codes against exactly this)
+ *
+ * page -> worker
+ *   {type: "check", id, name, bytes: ArrayBuffer,
+ *    options: {trust_demo: bool, today: "YYYY-MM-DD" | null,
+ *              qr: [{text, source, box}] | null}}
+ *        `box` is [x, y, w, h] (or {x, y, w, h}) relative to the page (0..1), or null.
+ *        qr === null lets the core decide (it has no decoder in the browser, so no QR report);
+ *        qr === [] means "decoded, none found".
+ *   {type: "images", id, bytes: ArrayBuffer}          OFD images that may hold a QR code
+ *
+ * worker -> page
+ *   {type: "progress", stage, loaded, total, label}   stage: "runtime" | "packages" | "checker";
+ *        loaded/total in bytes where known (total 0 = unknown); label is Chinese text to show.
+ *   {type: "ready", python, checker, ms, timings}      Python version, checker version, ms since
+ *        the worker started; timings = {step: ms since start} (diagnostics only)
+ *   {type: "result", id, result}                       result = Result.to_dict() (same JSON as
+ *        `python -m checker --json`)
+ *   {type: "images", id, images: [{source, bytes: ArrayBuffer}]}   (checker.list_images)
+ *   {type: "error", id | null, message}                id null: loading failed (no check can run)
+ *
+ * Python side: checker.check_bytes(data, name, Options(trust_demo, today, qr_texts)) and
+ * Result.to_json(); see GLUE below.
+ */
+
+const T0 = performance.now();
+const RUNTIME = new URL("../../runtime/", import.meta.url);
+const INDEX_URL = new URL("pyodide/", RUNTIME).href;   // absolute: loadPyodide needs it
+const LOCK_URL = new URL("pyodide-lock.json", INDEX_URL).href;
+const STDLIB_URL = new URL("python_stdlib.zip", INDEX_URL).href;
+const WASM_URL = new URL("pyodide.asm.wasm", INDEX_URL).href;
+
+const LABELS = {
+  runtime: "正在加载 Python 运行环境",
+  packages: "正在加载核验程序包",
+  checker: "正在启动核验程序",
+};
+
+// ---- progress: count bytes of every runtime response as it streams in ---------------------
+const stages = {
+  runtime: {loaded: 0, total: 0},
+  packages: {loaded: 0, total: 0},
+};
+
+function progress(stage, loaded, total) {
+  postMessage({type: "progress", stage, loaded, total, label: LABELS[stage]});
+}
+
+function stageOf(url) {
+  if (url.endsWith(".whl") || url === LOCK_URL) return "packages";
+  if (url.startsWith(INDEX_URL)) return "runtime";
+  return null;
+}
+
+const nativeFetch = globalThis.fetch.bind(globalThis);
+
+function counted(url, responsePromise) {
+  const stage = stageOf(url);
+  if (!stage) return responsePromise;
+  return responsePromise.then((resp) => {
+    if (!resp.ok || !resp.body) return resp;
+    const s = stages[stage];
+    const length = Number(resp.headers.get("Content-Length")) || 0;
+    const encoded = resp.headers.get("Content-Encoding");
+    if (length && !encoded) s.total += length;
+    const body = resp.body.pipeThrough(new TransformStream({
+      transform(chunk, ctl) {
+        s.loaded += chunk.byteLength;
+        if (s.loaded > s.total) s.total = s.loaded;
+        progress(stage, s.loaded, s.total);
+        ctl.enqueue(chunk);
+      },
+    }));
+    // Keep status and headers (instantiateStreaming needs Content-Type: application/wasm).
+    return new Response(body, {status: resp.status, statusText: resp.statusText, headers: resp.headers});
+  });
+}
+
+// ---- prefetch: start every download at once; Pyodide's own fetches reuse them ---------------
+const prefetched = new Map();
+
+function prefetch(url, init) {
+  if (!prefetched.has(url)) prefetched.set(url, counted(url, nativeFetch(url, init)));
+}
+
+globalThis.fetch = (input, init) => {
+  const url = new URL(input instanceof Request ? input.url : input, location.href).href;
+  const hit = prefetched.get(url);
+  if (hit) {
+    prefetched.delete(url);  // a response body can be read once
+    return hit;
+  }
+  return counted(url, nativeFetch(input, init));
+};
+
+function hexToBase64(hex) {
+  let bin = "";
+  for (let i = 0; i < hex.length; i += 2) bin += String.fromCharCode(parseInt(hex.slice(i, i + 2), 16));
+  return btoa(bin);
+}
+
+// ---- Python glue ---------------------------------------------------------------------------
+const GLUE = `
+import datetime as _dt, json as _json, sys as _sys
+import checker as _checker
+from checker import Options as _Options, QrInput as _QrInput
+
+def _box(b):
+    if b is None:
+        return None
+    if isinstance(b, dict):
+        b = (b["x"], b["y"], b["w"], b["h"])
+    b = tuple(float(v) for v in b)
+    if len(b) != 4:
+        raise ValueError("qr box must have 4 numbers")
+    return b
+
+def _options(opts_json):
+    o = _json.loads(opts_json) if opts_json else {}
+    qr = o.get("qr")
+    if qr is not None:
+        qr = tuple(_QrInput(text=str(q.get("text", "")), source=str(q.get("source") or ""), box=_box(q.get("box")))
+                   for q in qr)
+    today = o.get("today")
+    return _Options(trust_demo=bool(o.get("trust_demo", False)),
+                    today=_dt.date.fromisoformat(today) if today else None,
+                    qr_texts=qr)
+
+def _check(data, name, opts_json):
+    return _checker.check_bytes(data.to_bytes(), str(name or ""), _options(opts_json)).to_json()
+
+def _images(data):
+    return [(str(src), bytes(img)) for src, img in _checker.list_images(data.to_bytes())]
+
+_info = {"python": _sys.version.split()[0], "checker": _checker.__version__}
+`;
+
+let py = null;  // {check, images, info}
+const timings = {};  // ms since worker start at the end of each boot step (diagnostics)
+function mark(step) { timings[step] = Math.round(performance.now() - T0); }
+
+async function boot() {
+  // Everything that does not depend on anything else starts now, in parallel.
+  prefetch(WASM_URL);
+  prefetch(STDLIB_URL);
+  const lock = nativeFetch(LOCK_URL).then((r) => {
+    if (!r.ok) throw new Error(`${LOCK_URL}: HTTP ${r.status}`);
+    return r.json();
+  });
+  const wheels = lock.then((spec) => {
+    const names = Object.keys(spec.packages);
+    for (const name of names) {
+      const p = spec.packages[name];
+      prefetch(new URL(p.file_name, INDEX_URL).href, {integrity: `sha256-${hexToBase64(p.sha256)}`});
+    }
+    return names;
+  });
+  progress("runtime", 0, 0);
+
+  const {loadPyodide} = await import(new URL("pyodide.mjs", INDEX_URL).href);
+  mark("import_mjs");
+  const pyodide = await loadPyodide({
+    indexURL: INDEX_URL,
+    lockFileContents: lock,
+    packageBaseUrl: INDEX_URL,      // never the CDN default
+    stdLibURL: STDLIB_URL,
+    fullStdLib: false,
+    checkAPIVersion: true,
+  });
+  mark("runtime");
+  progress("packages", stages.packages.loaded, stages.packages.total);
+  await pyodide.loadPackage(await wheels, {messageCallback: () => {}, errorCallback: (m) => console.warn(m)});
+  mark("packages");
+  progress("checker", 0, 1);
+  pyodide.runPython(GLUE);
+  mark("import_checker");
+  const g = pyodide.globals;
+  const info = g.get("_info").toJs({dict_converter: Object.fromEntries});
+  py = {check: g.get("_check"), images: g.get("_images"), info};
+  progress("checker", 1, 1);
+  postMessage({type: "ready", python: info.python, checker: info.checker, ms: Math.round(performance.now() - T0),
+               timings});
+}
+
+function handle(msg) {
+  const id = msg.id ?? null;
+  if (msg.type === "check") {
+    const bytes = new Uint8Array(msg.bytes);
+    const json = py.check(bytes, msg.name ?? "", JSON.stringify(msg.options ?? {}));
+    postMessage({type: "result", id, result: JSON.parse(json)});
+  } else if (msg.type === "images") {
+    const list = py.images(new Uint8Array(msg.bytes));
+    const images = [];
+    const transfer = [];
+    try {
+      for (const item of list) {
+        const source = item.get(0);
+        const data = item.get(1);
+        const buf = data.getBuffer("u8");
+        const copy = buf.data.slice().buffer;
+        buf.release();
+        data.destroy();
+        item.destroy();
+        images.push({source, bytes: copy});
+        transfer.push(copy);
+      }
+    } finally {
+      list.destroy();
+    }
+    postMessage({type: "images", id, images}, transfer);
+  } else {
+    postMessage({type: "error", id, message: `unknown message type: ${msg.type}`});
+  }
+}
+
+const booted = boot().then(() => true, (err) => {
+  const message = `核验程序加载失败 / failed to load the checker: ${err && err.message ? err.message : err}`;
+  console.error(err);
+  postMessage({type: "error", id: null, message});
+  return false;
+});
+
+self.onmessage = async (event) => {
+  const msg = event.data || {};
+  if (!(await booted)) {
+    postMessage({type: "error", id: msg.id ?? null, message: "核验程序未能加载 / the checker did not load"});
+    return;
+  }
+  try {
+    handle(msg);
+  } catch (err) {
+    postMessage({type: "error", id: msg.id ?? null, message: String(err && err.message ? err.message : err)});
+  }
+};

@@ -1,0 +1,110 @@
+"""Build the ``checker`` wheel and write the site's Pyodide lockfile.
+
+Run after ``scripts/vendor.py`` (which put Pyodide's core files and the dependency wheels into
+``RUNTIME/pyodide/`` and Pyodide's own lockfile into ``CACHE/build/``)::
+
+    python scripts/build_lock.py [--runtime .cache/runtime] [--cache .cache]
+
+1. ``pip wheel --no-deps --no-build-isolation`` builds ``checker-*.whl`` (offline: setuptools comes
+   from the venv's dev extra).
+2. Pyodide's lockfile is stripped of its 357 CDN-only packages (none ships in the site), then
+   pyodide-build's ``pyodide lockfile add-wheels`` adds our wheels and resolves their
+   dependencies: a dependency that is not among the shipped wheels fails the build.
+3. The result, ``RUNTIME/pyodide/pyodide-lock.json``, is checked: it names exactly the wheels in
+   that folder, with their sha256.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build_checker_wheel(dest: Path) -> Path:
+    for old in dest.glob("checker-*.whl"):
+        old.unlink()
+    with tempfile.TemporaryDirectory() as tmp:
+        # Build from a clean copy: setuptools' in-tree build/ would keep deleted modules.
+        src = Path(tmp) / "src"
+        src.mkdir()
+        for name in ("pyproject.toml", "README.md", "LICENSE"):
+            if (ROOT / name).is_file():
+                shutil.copy2(ROOT / name, src / name)
+        shutil.copytree(ROOT / "checker", src / "checker",
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"))
+        cmd = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+               "--no-index", "--wheel-dir", str(Path(tmp) / "dist"), str(src)]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            sys.exit(f"build_lock.py: building the checker wheel failed:\n{proc.stdout}{proc.stderr}")
+        (whl,) = (Path(tmp) / "dist").glob("checker-*.whl")
+        target = dest / whl.name
+        shutil.copyfile(whl, target)
+    return target
+
+
+def pyodide_cli() -> str:
+    exe = Path(sys.executable).with_name("pyodide")
+    if exe.exists():
+        return str(exe)
+    found = shutil.which("pyodide")
+    if not found:
+        sys.exit("build_lock.py: the `pyodide` command (pyodide-build, dev extra) is not installed")
+    return found
+
+
+def write_lock(runtime: Path, cache: Path) -> Path:
+    folder = runtime / "pyodide"
+    base = cache / "build" / "pyodide-lock.json"
+    if not base.is_file() or not (folder / "pyodide.asm.wasm").is_file():
+        sys.exit("build_lock.py: run scripts/vendor.py first (Pyodide core / base lockfile missing)")
+    spec = json.loads(base.read_text(encoding="utf-8"))
+    spec["packages"] = {}  # keep `info` (Python version, ABI, platform); ship no CDN-only entry
+    empty = cache / "build" / "pyodide-lock.empty.json"
+    empty.write_text(json.dumps(spec, indent=1), encoding="utf-8")
+
+    build_checker_wheel(folder)
+    wheels = sorted(folder.glob("*.whl"))
+    out = folder / "pyodide-lock.json"
+    tmp_out = cache / "build" / "pyodide-lock.app.json"
+    cmd = [pyodide_cli(), "lockfile", "add-wheels", "--input", str(empty), "--output", str(tmp_out),
+           "--base-path", str(folder), *map(str, wheels)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"build_lock.py: `pyodide lockfile add-wheels` failed:\n{proc.stdout}{proc.stderr}")
+
+    lock = json.loads(tmp_out.read_text(encoding="utf-8"))
+    named = {p["file_name"]: p for p in lock["packages"].values()}
+    shipped = {w.name for w in wheels}
+    if set(named) != shipped:
+        sys.exit(f"build_lock.py: lockfile names {sorted(named)} but the site ships {sorted(shipped)}")
+    for name, entry in named.items():
+        if entry["sha256"] != sha256_file(folder / name):
+            sys.exit(f"build_lock.py: sha256 of {name} differs from the lockfile")
+    shutil.copyfile(tmp_out, out)
+    print(f"wrote {out}: {', '.join(sorted(lock['packages']))}")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runtime", type=Path, default=ROOT / ".cache" / "runtime")
+    ap.add_argument("--cache", type=Path, default=ROOT / ".cache")
+    args = ap.parse_args(argv)
+    write_lock(args.runtime, args.cache)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,227 @@
+"""The built site is self-contained: no off-origin asset, pinned runtime, honest lockfile.
+
+Needs the built site (``make build``; ``make test`` builds first).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import pathlib
+import re
+import zipfile
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SITE = ROOT / "site"
+MANIFEST = ROOT / "scripts" / "runtime-manifest.json"
+
+
+@pytest.fixture(scope="module")
+def site() -> pathlib.Path:
+    for rel in ("index.html", "checker/index.html", "runtime/pyodide/pyodide-lock.json"):
+        if not (SITE / rel).is_file():
+            pytest.fail(f"built site incomplete ({SITE / rel} missing): run `make build` "
+                        "(`make test` builds first)", pytrace=False)
+    return SITE
+
+
+# --- off-origin references --------------------------------------------------------------------
+def is_remote(url: str) -> bool:
+    url = url.strip()
+    return url.startswith("//") or bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url)) and \
+        urlsplit(url).scheme.lower() not in ("data", "blob", "mailto", "tel", "javascript", "about")
+
+
+class _AssetRefs(HTMLParser):
+    """Collects URLs a browser would load from an HTML page (not plain navigation links)."""
+
+    URL_ATTRS = {"src", "href", "srcset", "poster", "data", "action", "formaction", "background", "manifest"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.refs: list[tuple[str, str, str]] = []
+        self._in_style = False
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self._in_style = tag == "style"
+        self._in_script = tag == "script"
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "style":
+                self.refs.extend(("css", tag, u) for u in css_urls(value))
+            if name not in self.URL_ATTRS:
+                continue
+            if tag == "a" and name == "href":
+                continue  # plain navigation link: allowed (checked separately below)
+            if tag == "link" and name == "href" and not _loads(a):
+                continue
+            for url in (value.split(",") if name == "srcset" else [value]):
+                url = url.strip().split(" ")[0]
+                if url:
+                    self.refs.append((f"{tag}[{name}]", tag, url))
+
+    def handle_endtag(self, tag):
+        self._in_style = self._in_style and tag != "style"
+        self._in_script = self._in_script and tag != "script"
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.refs.extend(("css", "style", u) for u in css_urls(data))
+        if self._in_script:
+            self.refs.extend(("js", "script", u) for u in js_urls(data))
+
+
+def _loads(attrs: dict) -> bool:
+    rel = (attrs.get("rel") or "").lower().split()
+    # canonical/alternate/author/license/... are metadata, not loads; preconnect/dns-prefetch do connect
+    return bool({"stylesheet", "icon", "apple-touch-icon", "preload", "modulepreload", "prefetch",
+                 "preconnect", "dns-prefetch", "manifest", "mask-icon"} & set(rel))
+
+
+CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""", re.I)
+JS_IMPORT = re.compile(
+    r"""(?:\bimport\s*(?:[\w*{}\s,]+\s*from\s*)?|\bimport\s*\(\s*|\bimportScripts\s*\(\s*|\bnew\s+(?:Shared)?Worker\s*\(\s*|"""
+    r"""\bfetch\s*\(\s*)(['"`])((?:https?:)?//[^'"`]+)\1""")
+
+
+def css_urls(text: str) -> list[str]:
+    return [m.group(2) or m.group(4) for m in CSS_URL.finditer(text)]
+
+
+def js_urls(text: str) -> list[str]:
+    return [m.group(2) for m in JS_IMPORT.finditer(text)]
+
+
+def site_files(site: pathlib.Path, *suffixes: str):
+    return sorted(p for p in site.rglob("*") if p.is_file() and p.suffix in suffixes)
+
+
+def test_scanner_catches_what_it_must():
+    # The scanner itself: remote assets are caught, navigation links and local files are not.
+    p = _AssetRefs()
+    p.feed('<link rel="stylesheet" href="https://fonts.googleapis.com/css"><a href="https://zfcxjw.cq.gov.cn/">x</a>'
+           '<script src="//cdn.example/x.js"></script><img src="img/a.png"><link rel="canonical" href="https://x/">'
+           '<div style="background:url(https://evil.example/a.png)"></div>'
+           '<script>import("https://cdn.jsdelivr.net/pyodide/v1/full/pyodide.mjs")</script>')
+    remote = [u for _, _, u in p.refs if is_remote(u)]
+    assert remote == ["https://fonts.googleapis.com/css", "//cdn.example/x.js", "https://evil.example/a.png",
+                      "https://cdn.jsdelivr.net/pyodide/v1/full/pyodide.mjs"]
+    assert css_urls("@font-face{src:url('https://fonts.gstatic.com/a.woff2')} a{b:url(x.png)}") == [
+        "https://fonts.gstatic.com/a.woff2", "x.png"]
+    assert js_urls('import x from "https://unpkg.com/a";importScripts("https://b/c.js");fetch(`//d/e`)') == [
+        "https://unpkg.com/a", "https://b/c.js", "//d/e"]
+
+
+def test_no_off_origin_asset_in_html(site):
+    bad = []
+    for page in site_files(site, ".html"):
+        parser = _AssetRefs()
+        parser.feed(page.read_text(encoding="utf-8", errors="replace"))
+        bad += [f"{page.relative_to(site)}: {kind} {url}" for kind, _, url in parser.refs if is_remote(url)]
+    assert not bad, "off-origin asset references:\n" + "\n".join(bad)
+
+
+def test_no_off_origin_url_in_css(site):
+    bad = [f"{css.relative_to(site)}: {u}" for css in site_files(site, ".css")
+           for u in css_urls(css.read_text(encoding="utf-8", errors="replace")) if is_remote(u)]
+    assert not bad, "\n".join(bad)
+
+
+def test_no_off_origin_import_in_js(site):
+    bad = [f"{js.relative_to(site)}: {u}" for js in site_files(site, ".js", ".mjs")
+           for u in js_urls(js.read_text(encoding="utf-8", errors="replace"))]
+    assert not bad, "\n".join(bad)
+
+
+def test_offline_shim_and_fonts_are_local(site):
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "runtime/iframe-worker/shim.js" in index
+    assert (site / "runtime/iframe-worker/shim.js").is_file()
+    assert "unpkg.com" not in index and "fonts.googleapis.com" not in index and "fonts.gstatic.com" not in index
+
+
+# --- runtime: pinned, hashed, only what ships ---------------------------------------------------
+def test_every_vendored_file_matches_the_manifest(site):
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    checked = 0
+    for entry in manifest["npm"].values():
+        for f in entry["files"]:
+            if f["dest"] is None:
+                continue
+            path = site / "runtime" / f["dest"]
+            assert path.is_file(), path
+            assert hashlib.sha256(path.read_bytes()).hexdigest() == f["sha256"], path
+            checked += 1
+    for w in manifest["wheels"].values():
+        path = site / "runtime" / "pyodide" / w["file"]
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == w["sha256"], path
+        checked += 1
+    assert checked > 200
+
+
+def test_manifest_pins_exactly_the_runtime_dependencies():
+    import vendor  # scripts/
+
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    vendor.check_manifest(manifest)  # raises VendorError when pyproject and manifest disagree
+    deps = vendor.runtime_dependencies()
+    assert {vendor.canonical(n) for n in manifest["wheels"]} == set(deps)
+    assert all(w["file"].endswith("-none-any.whl") for w in manifest["wheels"].values())
+    assert manifest["npm"]["pyodide"]["version"] == "314.0.7"
+
+
+def test_manifest_mismatch_is_reported(tmp_path):
+    import vendor
+
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    name = next(iter(manifest["wheels"]))
+    del manifest["wheels"][name]
+    with pytest.raises(vendor.VendorError, match=f"{name}.*not in the manifest"):
+        vendor.check_manifest(manifest)
+
+
+def test_lockfile_lists_only_shipped_wheels_with_their_hashes(site):
+    folder = site / "runtime" / "pyodide"
+    lock = json.loads((folder / "pyodide-lock.json").read_text(encoding="utf-8"))
+    assert lock["info"]["python"].startswith("3.14")
+    files = {p["file_name"]: p["sha256"] for p in lock["packages"].values()}
+    assert files.keys() == {p.name for p in folder.glob("*.whl")}
+    for name, digest in files.items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+    assert "checker" in lock["packages"]
+    deps = set(lock["packages"]["checker"]["depends"])
+    import vendor
+
+    assert deps == set(vendor.runtime_dependencies())
+
+
+def test_checker_wheel_contains_the_whole_package(site):
+    (whl,) = (site / "runtime" / "pyodide").glob("checker-*.whl")
+    names = set(zipfile.ZipFile(whl).namelist())
+    wanted = {p.relative_to(ROOT).as_posix() for p in (ROOT / "checker").rglob("*")
+              if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(".")
+              and p.suffix in (".py", ".json", ".pem", ".txt")}
+    assert wanted - names == set(), "files of checker/ missing from the browser wheel (package-data?)"
+
+
+def test_site_ships_no_unneeded_pdfjs_files(site):
+    pdfjs = site / "runtime" / "pdfjs"
+    assert (pdfjs / "pdf.min.mjs").is_file() and (pdfjs / "pdf.worker.min.mjs").is_file()
+    assert not list(pdfjs.rglob("*.map")) and not (pdfjs / "web").exists() and not (pdfjs / "legacy").exists()
+    assert len(list((pdfjs / "cmaps").glob("*.bcmap"))) > 100  # CJK text needs them
+
+
+# --- search ----------------------------------------------------------------------------------
+def test_search_index_is_segmented_by_jieba(site):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    sep = index["config"]["separator"]
+    assert "\\u200b" in sep or "\u200b" in sep, sep
+    texts = "".join(d["text"] for d in index["docs"])
+    assert texts.count("\u200b") > 100, "jieba did not segment the index (material drops it silently)"
+    assert (site / "search" / "search_index.js").is_file()  # offline plugin: search from file://
