@@ -397,10 +397,9 @@ def render_pdf(c: Cert, fonts: Fonts) -> bytes:
     star.append("h")
     seal_text = "示例专用章"
     seal = {
-        "cx": _fmt(scx), "cy": _fmt(scy), "r": r, "curve": curve, "star": " ".join(star),
+        "cx": scx, "cy": _fmt(scy), "r": r, "curve": curve, "star": " ".join(star),
         "tx": _fmt(scx - fonts.width(seal_text, 10) / 2), "ty": _fmt(scy - 0.55 * r), "runs": fonts.pdf_ops(seal_text, 10),
     }
-    seal["cx"] = scx
     content = TEMPLATES.get_template("certificate_page.j2").render(
         border={"x": _pt(10), "y": _pt(10), "w": _pt(PAGE_W_MM - 20), "h": _pt(PAGE_H_MM - 20)},
         watermarks=watermarks, lines=lines, qr=qr, seal=seal, title_rule_y=_fmt(_ybase(53)),

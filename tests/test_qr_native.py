@@ -1,6 +1,5 @@
 """The CLI's native QR decoder (pypdfium2 + zxing-cpp + Pillow) on real renderings."""
 import io
-import math
 import struct
 import zlib
 
