@@ -115,7 +115,10 @@ class Package:
                 raise MalformedInput("truncated central directory", code="OFD_ZIP_MALFORMED")
             if 0xFFFFFFFF in (csize, usize, off):
                 usize, csize, off = _zip64_extra(extra, usize, csize, off)
-            raw_name = raw.decode("utf-8") if flags & 0x800 else _decode_name(raw)
+            try:
+                raw_name = raw.decode("utf-8") if flags & 0x800 else _decode_name(raw)
+            except UnicodeDecodeError:
+                raise MalformedInput("entry name is not valid UTF-8", code="OFD_ZIP_MALFORMED") from None
             if raw_name.endswith("/") and usize == 0:
                 continue  # directory entry
             name = normalise(raw_name)
@@ -201,7 +204,10 @@ class Package:
         if start + e.csize > len(data):
             raise MalformedInput(f"{name}: truncated data", code="OFD_ZIP_MALFORMED")
         comp = memoryview(data)[start:start + e.csize]
-        out = self._inflate(e, comp) if e.method == 8 else bytes(comp)
+        try:
+            out = self._inflate(e, comp) if e.method == 8 else bytes(comp)
+        except zlib.error as exc:
+            raise MalformedInput(f"{name}: corrupt deflate data ({exc})", code="OFD_ZIP_MALFORMED") from None
         if e.method == 0:
             self._account(e, len(out))
         if len(out) != e.usize:
