@@ -31,6 +31,8 @@ _KNOWN_CRITICAL = {
 }
 
 MAX_PATHS = 16  # complete paths considered per validation
+MAX_SIGNATURE_CHECKS = 64  # certificate signature verifications per validation (hostile pools)
+MAX_WALK_NODES = 512  # path-building steps per validation
 
 
 @dataclass(frozen=True)
@@ -71,13 +73,45 @@ def _load_dir(directory: pathlib.Path, source: str) -> list[Anchor]:
     return out
 
 
-_CACHE: dict[str, list[Anchor]] = {}
+_CACHE: dict[str, list] = {}
+
+
+def _load_bundled() -> tuple[list[Anchor], list[Certificate]]:
+    """Anchors and path-building intermediates listed in ``data/trust/anchors.json``.
+
+    Only files named in the manifest are loaded, and each must match its recorded SHA-256
+    fingerprint (a stray or altered PEM is ignored rather than trusted)."""
+    import json
+
+    anchors: list[Anchor] = []
+    inter: list[Certificate] = []
+    manifest = _DATA / "anchors.json"
+    if not manifest.is_file():
+        return anchors, inter
+    for entry in json.loads(manifest.read_text(encoding="utf-8")).get("certificates", []):
+        path = _DATA / entry["file"]
+        if not path.is_file() or "/" in entry["file"] or "\\" in entry["file"]:
+            continue
+        for cert in load_certificates(path.read_bytes()):
+            if fingerprint(cert) != entry.get("sha256"):
+                continue
+            if entry.get("role") == "anchor":
+                anchors.append(Anchor(cert, "bundled", readable_name(cert.subject)))
+            else:
+                inter.append(cert)
+    return anchors, inter
 
 
 def bundled_anchors() -> list[Anchor]:
     if "bundled" not in _CACHE:
-        _CACHE["bundled"] = _load_dir(_DATA, "bundled")
+        _CACHE["bundled"], _CACHE["intermediates"] = _load_bundled()
     return list(_CACHE["bundled"])
+
+
+def bundled_intermediates() -> list[Certificate]:
+    """Real CA certificates shipped for path building (not anchors: they must chain to one)."""
+    bundled_anchors()
+    return list(_CACHE["intermediates"])
 
 
 def demo_anchors() -> list[Anchor]:
@@ -114,7 +148,9 @@ def _safe(f, default=None):
 class TrustStore:
     """A set of anchors.  Build with :meth:`from_options` (or directly from anchors in tests)."""
 
-    def __init__(self, anchors: Iterable[Anchor] = (), *, max_chain_length: int = 8) -> None:
+    def __init__(self, anchors: Iterable[Anchor] = (), *, max_chain_length: int = 8,
+                 intermediates: Iterable[Certificate] = ()) -> None:
+        self.intermediates: list[Certificate] = list(intermediates)  # extra path-building CAs
         self.anchors: list[Anchor] = []
         seen = set()
         for a in anchors:
@@ -134,8 +170,10 @@ class TrustStore:
         ``trust_demo``, plus ``options.trust`` (PEM or DER bytes).  Raises MalformedCrypto
         (code TRUST_BAD_ANCHOR_FILE) for unreadable user anchors."""
         anchors: list[Anchor] = []
+        inter: list[Certificate] = []
         if getattr(options, "use_default_trust", True):
             anchors += bundled_anchors()
+            inter += bundled_intermediates()
         if getattr(options, "trust_demo", False):
             anchors += demo_anchors()
         for blob in getattr(options, "trust", ()) or ():
@@ -145,7 +183,7 @@ class TrustStore:
                 raise MalformedCrypto(exc.detail, code="TRUST_BAD_ANCHOR_FILE") from None
             anchors += [Anchor(c, "user", readable_name(c.subject)) for c in certs]
         limits = getattr(options, "limits", None)
-        return cls(anchors, max_chain_length=getattr(limits, "max_chain_length", 8))
+        return cls(anchors, max_chain_length=getattr(limits, "max_chain_length", 8), intermediates=inter)
 
     def __len__(self) -> int:
         return len(self.anchors)
@@ -160,7 +198,13 @@ class TrustStore:
                  at_time: _dt.datetime | _dt.date | None = None, *, usage: str | None = "signing") -> ChainResult:
         """Validate ``cert`` against the store at ``at_time`` (None: now).  Never raises."""
         when = _aware(at_time)
-        pool = [c for c in intermediates if fingerprint(c) != fingerprint(cert)]
+        own_fp = fingerprint(cert)
+        pool, seen_fp = [], {own_fp}
+        for c in list(intermediates) + self.intermediates:
+            fp = fingerprint(c)
+            if fp not in seen_fp:
+                seen_fp.add(fp)
+                pool.append(c)
         paths: list[list] = []  # each: [cert, issuer, ..., anchor-cert], anchor
         forged: list[str] = []  # certs whose claimed issuer exists but signature failed
         too_long = [False]
@@ -177,21 +221,42 @@ class TrustStore:
                 if _name_key(ic.subject) == key:
                     yield ic, None
 
+        sig_cache: dict[tuple[str, str], bool] = {}
+        budget = {"sigs": MAX_SIGNATURE_CHECKS, "nodes": MAX_WALK_NODES}
+
+        def signed_by(child: Certificate, parent: Certificate) -> bool | None:
+            key = (fingerprint(child), fingerprint(parent))
+            if key not in sig_cache:
+                if budget["sigs"] <= 0:
+                    return None
+                budget["sigs"] -= 1
+                sig_cache[key] = verify_cert_signature(child, parent)
+            return sig_cache[key]
+
         def walk(path: list[Certificate], depth: int) -> None:
             if len(paths) >= MAX_PATHS:
+                return
+            budget["nodes"] -= 1
+            if budget["nodes"] < 0:
+                too_long[0] = True
                 return
             cur = path[-1]
             if depth >= self.max_chain_length:
                 too_long[0] = True
                 return
             aki = _safe(lambda: cur.authority_key_identifier)
+            on_path = {fingerprint(p) for p in path}
             for cand, anchor in issuers_of(cur):
-                if any(fingerprint(cand) == fingerprint(p) for p in path):
+                if fingerprint(cand) in on_path:
                     continue  # loop
                 ski = _safe(lambda: cand.key_identifier)
                 if aki is not None and ski is not None and aki != ski:
                     continue
-                if not verify_cert_signature(cur, cand):
+                ok = signed_by(cur, cand)
+                if ok is None:
+                    too_long[0] = True
+                    return
+                if not ok:
                     forged.append(readable_name(cur.subject))
                     continue
                 if anchor is not None:
@@ -231,11 +296,17 @@ class TrustStore:
 
     def _partial_chain(self, cert: Certificate, pool: Sequence[Certificate]) -> list[Certificate]:
         chain = [cert]
+        checks = 8  # informational only: keep the work small on hostile input
         while len(chain) < self.max_chain_length:
             cur = chain[-1]
             nxt = None
             for ic in pool:
-                if _name_key(ic.subject) == _name_key(cur.issuer) and ic not in chain and verify_cert_signature(cur, ic):
+                if _name_key(ic.subject) != _name_key(cur.issuer) or any(ic is c for c in chain):
+                    continue
+                if checks <= 0:
+                    break
+                checks -= 1
+                if verify_cert_signature(cur, ic):
                     nxt = ic
                     break
             if nxt is None:
