@@ -174,6 +174,7 @@ MESSAGES: dict[str, Message] = {
     "FIELD_REGNO_SHAPE": M("warn", "注册编号 {value} 的格式不常见（常见格式为省份简称加 12 位数字，或北京的 17 位格式），请到官方渠道核对。", "The registration number {value} has an unusual shape (usual: province character + 12 digits, or Beijing's 17-character form); check it officially."),
     "FIELD_REGNO_TEMPORARY": M("info", "注册编号 {value} 带“临”字，是临时注册编号。", "The registration number {value} is a temporary (临) number."),
     "FIELD_SPECIALTY_EXPIRED": M("warn", "注册专业“{specialty}”的有效期已于 {date} 届满，证书在该专业上已失效（以 {today} 为准）。", "The registration for '{specialty}' expired on {date} (as of {today})."),
+    "FIELD_REG_EXPIRED": M("warn", "证面注册有效期已于 {date} 届满（以 {today} 为准），证书已失效。", "The printed registration validity ended on {date} (as of {today})."),
     "FIELD_USE_EXPIRED": M("warn", "电子证书的使用有效期已于 {date} 届满（以 {today} 为准），请重新下载最新证书。", "The electronic certificate's period of use ended on {date} (as of {today}); download a current one."),
     "FIELD_EXPIRING_SOON": M("info", "“{what}”的有效期将于 {date} 届满（还剩 {days} 天）。", "The validity of '{what_en}' ends on {date} ({days} days left)."),
     "FIELD_ISSUE_DATE_FUTURE": M("warn", "证面发证日期 {date} 晚于核验日期 {today}，日期不合理。", "The printed issue date {date} is later than the reference date {today}."),

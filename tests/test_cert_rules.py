@@ -342,3 +342,10 @@ def test_core_never_imports_the_native_decoder():
             "print(bad); sys.exit(1 if bad else 0)")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_standalone_registration_validity_expired():
+    text = cert_text(spec=None) + "\n有效期：2023年01月01日至2026年01月01日"
+    ctx = run(text)
+    f = {x.code: x for x in ctx.findings}
+    assert f["FIELD_REG_EXPIRED"].severity == "warn" and "2026-01-01" in f["FIELD_REG_EXPIRED"].message

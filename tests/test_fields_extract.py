@@ -103,3 +103,21 @@ def test_non_certificates_give_no_fields(text):
 def test_huge_text_is_bounded():
     ex = extract_fields("姓名：张三\n" + "啊" * 100_000, max_chars=1000)
     assert ex.values["name"].startswith("张三")
+
+
+def test_standalone_validity_without_specialty():
+    ex = extract_fields("姓名：张三\n注册编号：渝250012345678\n注册有效期：2023年01月01日至2026年01月01日")
+    assert ex.values["valid_until"] == "2026-01-01"
+    assert ex.valid_until.isoformat() == "2026-01-01"
+
+
+def test_standalone_validity_fills_undated_specialties():
+    f = fields("注册专业：建筑工程、机电工程\n有效期：2027年12月31日\n发证机关：某机关")
+    assert f["specialties"] == "建筑工程、机电工程"
+    assert f["specialty_valid_until"] == "建筑工程 2027-12-31；机电工程 2027-12-31"
+    assert "valid_until" not in f
+
+
+def test_wide_gap_ends_employer():
+    f = fields("聘用企业：重庆示例建设工程有限公司      统一社会信用代码 91500000MA5U000000")
+    assert f["employer"] == "重庆示例建设工程有限公司"

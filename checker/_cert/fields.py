@@ -12,6 +12,7 @@ inner spaces, dates as YYYY-MM-DD):
 ``employer``             聘用企业 / 聘用单位 / 执业单位
 ``specialties``          注册专业, several joined by "、"
 ``specialty_valid_until`` 有效期 of the 注册专业: one date, or "专业 日期；专业 日期" for several
+``valid_until``          注册有效期 / 有效期 printed on its own, when no 注册专业 is printed
 ``use_valid_until``      使用有效期 / 使用期限 (end date; when printed)
 ``issuer``               发证机关 / 发证单位
 ``issue_date``           发证日期 / 签发日期
@@ -31,19 +32,20 @@ from .patterns import REGNO_RE, find_dates, nfkc, norm_name, norm_regno
 
 FIELD_KEYS = (
     "name", "gender", "birth_date", "id_number", "reg_number", "employer", "specialties",
-    "specialty_valid_until", "use_valid_until", "issuer", "issue_date",
+    "specialty_valid_until", "valid_until", "use_valid_until", "issuer", "issue_date",
 )
 
 FIELD_LABELS_ZH = {
     "name": "姓名", "gender": "性别", "birth_date": "出生日期", "id_number": "身份证号",
     "reg_number": "注册编号", "employer": "聘用企业", "specialties": "注册专业",
-    "specialty_valid_until": "专业有效期", "use_valid_until": "使用有效期", "issuer": "发证机关",
+    "specialty_valid_until": "专业有效期", "valid_until": "注册有效期", "use_valid_until": "使用有效期", "issuer": "发证机关",
     "issue_date": "发证日期",
 }
 FIELD_LABELS_EN = {
     "name": "name", "gender": "gender", "birth_date": "date of birth", "id_number": "ID number",
     "reg_number": "registration number", "employer": "employer", "specialties": "specialties",
-    "specialty_valid_until": "specialty valid until", "use_valid_until": "use valid until",
+    "specialty_valid_until": "specialty valid until", "valid_until": "registration valid until",
+    "use_valid_until": "use valid until",
     "issuer": "issuing authority", "issue_date": "issue date",
 }
 
@@ -57,7 +59,7 @@ _LABELS = [
     ("注册号", "reg_number"), ("证书编号", "cert_number"),
     ("聘用企业", "employer"), ("聘用单位", "employer"), ("执业单位", "employer"), ("注册单位", "employer"),
     ("注册专业", "specialties"), ("执业专业", "specialties"),
-    ("有效期至", "_validity"), ("有效期", "_validity"), ("有效日期", "_validity"),
+    ("注册有效期", "_validity"), ("有效期至", "_validity"), ("有效期", "_validity"), ("有效日期", "_validity"),
     ("出生日期", "birth_date"), ("出生年月", "birth_date"),
     ("发证机关", "issuer"), ("发证单位", "issuer"), ("颁发机关", "issuer"), ("发证机构", "issuer"),
     ("发证日期", "issue_date"), ("签发日期", "issue_date"), ("颁发日期", "issue_date"), ("发证时间", "issue_date"),
@@ -87,6 +89,7 @@ class Extracted:
     values: dict[str, str] = field(default_factory=dict)
     specialties: list[Specialty] = field(default_factory=list)
     use_until: dt.date | None = None
+    valid_until: dt.date | None = None  # registration validity printed without a specialty
     dates: dict[str, dt.date | None] = field(default_factory=dict)  # key → parsed date (None: impossible)
 
     def as_fields(self) -> list[tuple[str, str]]:
@@ -120,15 +123,31 @@ def extract_fields(text: str, max_chars: int = 2 * 1024 * 1024) -> Extracted:
             continue
         _take(ex, key, chunk)
     # specialties: from the 注册专业 label to the next label that is not a validity label
+    in_region: set[int] = set()
     for i, (start, end, key) in enumerate(hits):
         if key != "specialties":
             continue
         j = i + 1
         while j < len(hits) and hits[j][2] in ("_validity", "specialties"):
+            in_region.add(j)
             j += 1
         region = text[end:(hits[j][0] if j < len(hits) else len(text))]
         ex.specialties = _parse_specialties(region)
         break
+    # a validity printed on its own (注册有效期 / 有效期, not beside a specialty)
+    for i, (start, end, key) in enumerate(hits):
+        if key == "_validity" and i not in in_region:
+            stop = hits[i + 1][0] if i + 1 < len(hits) else len(text)
+            dates = find_dates(_first_line(text[end:stop]) or text[end:stop])
+            if dates:
+                iso, d = dates[-1]
+                for s in ex.specialties:
+                    if s.until is None:
+                        s.until, s.until_date = iso, d
+                if not ex.specialties:
+                    ex.values["valid_until"], ex.dates["valid_until"] = iso, d
+                    ex.valid_until = d
+            break
     if ex.specialties:
         ex.values["specialties"] = "、".join(s.name for s in ex.specialties)
         dated = [s for s in ex.specialties if s.until]
@@ -170,9 +189,11 @@ def _take(ex: Extracted, key: str, chunk: str) -> None:
             if line:
                 ex.values[key] = norm_regno(line.split(" ")[0])[:40]
     elif key in ("employer", "issuer"):
-        line = _first_line(chunk)
+        lines = _lines(chunk)
+        # a wide gap ends the value ("某某公司    统一社会信用代码 …")
+        line = re.split(r"[ \t]{2,}|\u3000{2,}", lines[0])[0].strip() if lines else ""
         if line:
-            ex.values[key] = line[:100]
+            ex.values[key] = re.sub(r"\s+", " ", line)[:100]
     elif key == "specialties":
         pass
 

@@ -96,6 +96,13 @@ def _check_periods(ex: Extracted, ctx, today: dt.date) -> None:
         elif (d - today).days <= notice:
             ctx.add("FIELD_EXPIRING_SOON", what=f"注册专业 {s.name}", what_en=f"specialty {s.name}",
                     date=d.isoformat(), days=(d - today).days)
+    d = ex.valid_until
+    if d is not None:
+        if d < today:
+            ctx.add("FIELD_REG_EXPIRED", date=d.isoformat(), today=today.isoformat())
+        elif (d - today).days <= notice:
+            ctx.add("FIELD_EXPIRING_SOON", what="注册有效期", what_en="registration",
+                    date=d.isoformat(), days=(d - today).days)
     d = ex.use_until
     if d is not None:
         if d < today:
