@@ -222,3 +222,20 @@ def test_text_and_images_of_own_document(plain):
     assert out.pages == 1
     assert [p for p, _ in out.images] == ["Doc_0/Res/qr.png"]
     assert [p for p, _ in list_images(plain)] == ["Doc_0/Res/qr.png"]
+
+
+def test_shadow_page_at_another_resolution_is_uncovered(plain, ca):
+    """Pages/Page_0/Content.xml at the package root: a reader resolving relative paths from the root
+    would show it instead of Doc_0/Pages/Page_0/Content.xml."""
+    f = files(seal(plain, ca))
+    f["Pages/Page_0/Content.xml"] = f["Doc_0/Pages/Page_0/Content.xml"].replace("张三".encode(), "李四".encode())
+    r = check(ofdsign.write_zip(f), ca["root"])
+    assert r.verdict == "fail" and "OFD_UNCOVERED_CONTENT" in codes(r)
+
+
+def test_declared_type_differs_from_value(plain, ca):
+    f = files(seal(plain, ca))
+    f["Doc_0/Signs/Signatures.xml"] = f["Doc_0/Signs/Signatures.xml"].replace(b'Type="Seal"', b'Type="Sign"')
+    r = check(ofdsign.write_zip(f), ca["root"])
+    assert "OFD_SIG_TYPE_MISMATCH" in codes(r)
+    assert [(s.kind, s.intact, s.trusted) for s in r.signatures] == [("ofd-seal", True, True)]

@@ -75,6 +75,7 @@ class Model:
         self.docs: list[Document] = []
         self.signatures: list[SigEntry] = []
         self.missing: list[tuple[str, str]] = []  # (kind, loc) referenced but absent
+        self.shadows: dict[str, set[str]] = {}  # resolved name -> other existing resolutions
         self.pages: list[Page] = []
         self._xml: dict[str, Node] = {}
         self._build()
@@ -102,19 +103,29 @@ class Model:
             if doc_dir:
                 candidates.append(_join(doc_dir, loc))
             candidates.append(_join("", loc))
+        found = []
         for c in candidates:
             if c is None:
                 continue
             name = self.pkg.find(c)
-            if name is not None:
-                return name
+            if name is not None and name not in found:
+                found.append(name)
         if all(c is None for c in candidates):
             raise MalformedInput(f"path leaves the package: {loc}", code="OFD_ZIP_UNSAFE_PATH", name=loc)
-        return None
+        if len(found) > 1:
+            # Another reader may resolve the path the other way: the shadow files count too.
+            self.shadows.setdefault(found[0], set()).update(found[1:])
+        return found[0] if found else None
 
     def mark(self, name: str | None, role: str) -> None:
         if name is None:
             return
+        for shadow in self.shadows.get(name, ()):
+            if shadow != name and self.roles.get(shadow) != role:
+                self._mark_one(shadow, role)
+        self._mark_one(name, role)
+
+    def _mark_one(self, name: str, role: str) -> None:
         order = (VISIBLE, SIGNATURE, ATTACHMENT, METADATA)
         cur = self.roles.get(name)
         if cur is None or order.index(role) < order.index(cur):

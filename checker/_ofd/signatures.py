@@ -120,7 +120,7 @@ def _verify_one(model: Model, ctx, entry: SigEntry, index: int) -> SigResult:
     if entry.path is None:
         sc.add("OFD_SIG_FILE_MISSING", file=entry.loc or "Signature.xml")
         return res
-    if entry.type not in ("Seal", "Sign"):
+    if entry.type.lower() not in ("seal", "sign"):
         sc.add("OFD_SIG_TYPE_UNKNOWN", type=entry.type)
     try:
         sig_xml_bytes = model.pkg.read(entry.path)
@@ -145,6 +145,11 @@ def _verify_one(model: Model, ctx, entry: SigEntry, index: int) -> SigResult:
         sc.add("SIG_MALFORMED", detail=exc.detail or str(exc))
         return res
     method = (signed_info.findtext("SignatureMethod") or "").strip()
+    is_ses = ses.looks_like_ses(value)
+    if is_ses != (kind == "ofd-seal"):
+        # Type says Seal but the value is CMS / a bare value, or the reverse: verify what it is.
+        res.kind = kind = "ofd-seal" if is_ses else "ofd-sign"
+        sc.add("OFD_SIG_TYPE_MISMATCH", type=entry.type)
     if kind == "ofd-seal":
         _verify_seal(model, ctx, sc, entry, signed_info, sig_xml_bytes, value, method)
     else:
