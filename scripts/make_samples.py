@@ -663,6 +663,9 @@ SAMPLES = [
     Sample("tampered-name.pdf", "被篡改的证书（签名后改了姓名）",
            "签名后把证书上的姓名改掉了：签名摘要对不上，应判定为不通过。",
            sign="sm2", tamper="name", expected_verdict="fail", expected_codes=("SIG_DIGEST_MISMATCH",), site=True),
+    Sample("tampered-name-update.pdf", "被篡改的证书（签名后用增量更新改了姓名）",
+           "伪造者保留原签名，在文件末尾追加一次更新，把页面上的姓名换掉：原签名本身仍然完好，但它不覆盖改动后的内容，应判定为不通过。",
+           sign="rsa", tamper="name-incremental", expected_verdict="fail"),
     Sample("tampered-name.ofd", "被篡改的证书（OFD，签章后改了姓名）",
            "OFD 签章后修改了页面内容中的姓名：签章引用的摘要对不上，应判定为不通过。",
            sign="sm2", tamper="name", expected_verdict="fail"),
@@ -699,6 +702,21 @@ def tamper_pdf(data: bytes, fonts: Fonts) -> bytes:
     return data.replace(old, new)
 
 
+def tamper_pdf_incremental(data: bytes, fonts: Fonts) -> bytes:
+    """The forger's way: keep the signed bytes, append an update that redefines the page content."""
+    import re
+
+    from testkit import pdfsign
+
+    m = re.search(rb"\n4 0 obj\n(.*?)\nendobj\n", data, re.S)  # the page content (build_pdf's object 4)
+    old = fonts.pdf_ops(DEFAULT.name, 12).encode()
+    body = m.group(1)
+    assert body.count(old) == 1, "tamper target not unique"
+    content = body.split(b"\nstream\n", 1)[1].rsplit(b"\nendstream", 1)[0]
+    new_content = content.replace(old, fonts.pdf_ops(ALT_NAME, 12).encode())
+    return pdfsign.append_update(data, {4: pdfsign.stream_obj(new_content)})
+
+
 def tamper_ofd(data: bytes) -> bytes:
     entries = read_zip(data)
     key = "Doc_0/Pages/Page_0/Content.xml"
@@ -717,6 +735,8 @@ def build(sample: Sample, fonts: Fonts, signing: bool = True) -> tuple[bytes, bo
             data, signed = s, True
     if sample.tamper == "name":
         data = tamper_pdf(data, fonts) if sample.format == "pdf" else tamper_ofd(data)
+    elif sample.tamper == "name-incremental":
+        data = tamper_pdf_incremental(data, fonts)
     return data, signed
 
 
