@@ -47,7 +47,7 @@ def analyse_pdf(data: bytes, ctx: Context) -> EngineOutput:
     fields = walk_fields(pdf, final, root)
     sig_fields = [f for f in fields if f.ftype == "Sig" and f.value_ref is not None]
     if len(sig_fields) > ctx.limits.max_pdf_signatures:
-        raise LimitExceeded("too many signatures", detail="signatures")
+        raise LimitExceeded("too many signatures")
     _removed_signatures(pdf, sig_fields, ctx)
 
     docmdp = _docmdp_level(pdf, root)

@@ -55,7 +55,7 @@ class ChangeReport:
 def same(a, b, depth: int = 0) -> bool:
     """Structural equality of two PDF values (references compared by number)."""
     if depth > 64:
-        raise LimitExceeded("object nesting too deep", detail="object depth")
+        raise LimitExceeded("object nesting too deep")
     if isinstance(a, Stream) or isinstance(b, Stream):
         if not (isinstance(a, Stream) and isinstance(b, Stream)):
             return False
@@ -112,7 +112,7 @@ def page_tree(pdf, view, root: PdfDict, roles: Roles | None = None) -> list:
 
     def visit(ref, depth):
         if depth > maxd:
-            raise LimitExceeded("page tree too deep", detail="object depth")
+            raise LimitExceeded("page tree too deep")
         if isinstance(ref, Ref):
             if ref.num in seen:
                 raise MalformedInput("loop in the page tree")
@@ -132,7 +132,7 @@ def page_tree(pdf, view, root: PdfDict, roles: Roles | None = None) -> list:
         else:
             pages.append((ref, node))
             if len(pages) > maxp:
-                raise LimitExceeded("too many pages", detail="pages")
+                raise LimitExceeded("too many pages")
             if roles is not None:
                 if isinstance(ref, Ref):
                     roles.pages.add(ref.num)
@@ -183,13 +183,13 @@ def reachable(pdf, view, start, skip_root_keys=()) -> set:
         if steps % 256 == 0:
             pdf.ctx.check_time()
         if depth > maxd * 4:
-            raise LimitExceeded("object graph too deep", detail="object depth")
+            raise LimitExceeded("object graph too deep")
         if isinstance(v, Ref):
             if v.num in seen:
                 continue
             seen.add(v.num)
             if len(seen) > limit:
-                raise LimitExceeded("too many objects", detail="objects")
+                raise LimitExceeded("too many objects")
             try:
                 v = pdf.get(view, v)
             except LimitExceeded:

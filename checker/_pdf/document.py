@@ -112,10 +112,10 @@ class PdfFile:
             self._check_end(view, key)
             return val
         if depth > 8:
-            raise LimitExceeded("object reference chain too deep", detail="object depth")
+            raise LimitExceeded("object reference chain too deep")
         self.ctx.check_time()
         if len(self._objs) > self.limits.max_pdf_objects:
-            raise LimitExceeded("too many objects", detail="objects")
+            raise LimitExceeded("too many objects")
         if loc[0] == "n":
             val, span = self._read_body(view, num, loc, depth)
         elif loc[0] == "c":

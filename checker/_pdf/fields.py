@@ -33,13 +33,13 @@ def walk_fields(pdf, view, root: PdfDict) -> list[FieldInfo]:
 
     def visit(ref, prefix: str, ftype, depth: int) -> None:
         if depth > maxd:
-            raise LimitExceeded("form field tree too deep", detail="object depth")
+            raise LimitExceeded("form field tree too deep")
         if isinstance(ref, Ref):
             if ref in seen:
                 raise MalformedInput("circular reference in the form field tree")
             seen.add(ref)
         if len(seen) > _MAX_FIELDS:
-            raise LimitExceeded("too many form fields", detail="objects")
+            raise LimitExceeded("too many form fields")
         d = pdf.get(view, ref)
         if not isinstance(d, PdfDict):
             return

@@ -98,7 +98,7 @@ class Parser:
             raise MalformedInput("unexpected end of file while parsing an object")
         self.items += 1
         if self.items > self.max_items:
-            raise LimitExceeded("too many PDF objects", detail="objects")
+            raise LimitExceeded("too many PDF objects")
         c = data[pos]
         if c == 0x2F:  # /
             m = _REGULAR_END.search(data, pos + 1)
@@ -115,7 +115,7 @@ class Parser:
             return self._literal(pos)
         if c == 0x5B:  # [
             if depth >= self.max_depth:
-                raise LimitExceeded("nesting too deep", detail="object depth")
+                raise LimitExceeded("nesting too deep")
             out: list = []
             p = pos + 1
             while True:
@@ -163,7 +163,7 @@ class Parser:
 
     def _dict(self, pos: int, depth: int) -> tuple[PdfDict, int]:
         if depth >= self.max_depth:
-            raise LimitExceeded("nesting too deep", detail="object depth")
+            raise LimitExceeded("nesting too deep")
         data = self.data
         d = PdfDict()
         p = pos + 2

@@ -21,7 +21,7 @@ class DecodeBudget:
     def take(self, n: int) -> None:
         self.left -= n
         if self.left < 0:
-            raise LimitExceeded("decoded stream bytes", detail="total decoded stream size")
+            raise LimitExceeded("decoded stream bytes")
 
 
 def _as_list(v) -> list:
@@ -56,7 +56,7 @@ def _inflate(data: bytes, budget: DecodeBudget) -> bytes:
     except zlib.error as exc:
         raise MalformedInput(f"corrupt compressed stream ({exc})") from None
     if len(out) >= limit:
-        raise LimitExceeded("decoded stream too large", detail="decoded stream size")
+        raise LimitExceeded("decoded stream too large")
     return out
 
 

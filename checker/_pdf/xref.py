@@ -54,7 +54,7 @@ def eof_ends(data: bytes, max_count: int) -> list[tuple[int, int]]:
     for m in _EOF.finditer(data):
         out.append((m.start() + 5, m.end()))
         if len(out) > max_count * 4 + 16:
-            raise LimitExceeded("too many %%EOF markers", detail="revisions")
+            raise LimitExceeded("too many %%EOF markers")
     return out
 
 
@@ -119,7 +119,7 @@ class XrefReader:
                 raise MalformedInput(f"bad xref subsection header at offset {p}")
             first, count = int(m.group(1)), int(m.group(2))
             if count > self.max_objects or first + count > self.max_objects:
-                raise LimitExceeded("too many xref entries", detail="objects")
+                raise LimitExceeded("too many xref entries")
             p = m.end()
             for num in range(first, first + count):
                 r = _TABLE_ROW.match(data, p)
@@ -152,7 +152,7 @@ class XrefReader:
         if not (isinstance(w, list) and len(w) == 3 and all(isinstance(x, int) and 0 <= x <= 8 for x in w)):
             raise MalformedInput("bad /W in xref stream")
         if not isinstance(size, int) or size < 0 or size > self.max_objects:
-            raise LimitExceeded("xref stream /Size", detail="objects") if isinstance(size, int) else MalformedInput("bad /Size")
+            raise LimitExceeded("xref stream /Size") if isinstance(size, int) else MalformedInput("bad /Size")
         index = d.get("Index", [0, size])
         if not isinstance(index, list) or len(index) % 2 or not all(isinstance(x, int) and x >= 0 for x in index):
             raise MalformedInput("bad /Index in xref stream")
@@ -164,7 +164,7 @@ class XrefReader:
         for i in range(0, len(index), 2):
             first, count = index[i], index[i + 1]
             if first + count > self.max_objects:
-                raise LimitExceeded("too many xref entries", detail="objects")
+                raise LimitExceeded("too many xref entries")
             for n in range(first, first + count):
                 if pos + rowlen > len(raw):
                     raise MalformedInput("xref stream shorter than its /Index")
@@ -194,7 +194,7 @@ class XrefReader:
             if off in seen:
                 raise MalformedInput("loop in the /Prev chain of cross-reference sections")
             if len(sections) >= max_sections:
-                raise LimitExceeded("too many revisions", detail="revisions")
+                raise LimitExceeded("too many revisions")
             if off >= end:
                 raise MalformedInput(f"xref offset {off} beyond the revision end")
             seen.add(off)

@@ -59,7 +59,7 @@ def _tounicode(cids: dict[int, str]) -> bytes:
 
 
 def base_pdf(lines=("Sample certificate (DEMO)",), *, pages: int = 1, compress: bool = False,
-             xref_stream: bool = False) -> bytes:
+             xref_stream: bool = False, objstm: bool = False) -> bytes:
     """A small valid PDF.  ``lines`` may hold CJK text (a Type0 font with a ToUnicode CMap)."""
     if isinstance(lines, str):
         lines = (lines,)
@@ -89,7 +89,76 @@ def base_pdf(lines=("Sample certificate (DEMO)",), *, pages: int = 1, compress: 
         n += 2
     objs[2] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), pages)
     objs[3] = b"<< /Producer (testkit pdfsign) /Title " + pdf_string("示例 (DEMO)") + b" >>"
+    if objstm:  # fonts and /Info inside an object stream, xref stream
+        return write_with_objstm(objs, compressed=(3, 4, 5, 7), root=1, info=3)
     return write_full(objs, root=1, info=3, xref_stream=xref_stream)
+
+
+def _objstm(objs: dict[int, bytes]) -> bytes:
+    header, body = [], b""
+    for num in sorted(objs):
+        header.append(b"%d %d" % (num, len(body)))
+        body += objs[num] + b"\n"
+    head = b" ".join(header) + b"\n"
+    return stream_obj(head + body, b" /Type /ObjStm /N %d /First %d" % (len(objs), len(head)), compress=True)
+
+
+def _xref_stream(out, entries: dict, size: int, trailer: bytes, prev: int | None) -> None:
+    """entries: num -> ("n", offset) | ("c", objstm, index); appends the xref stream object."""
+    xnum = size
+    size += 1
+    xo = out.tell()
+    entries = dict(entries)
+    entries[xnum] = ("n", xo)
+    rows, index = b"", []
+    for n in sorted(entries):
+        e = entries[n]
+        if index and index[-1][0] + index[-1][1] == n:
+            index[-1][1] += 1
+        else:
+            index.append([n, 1])
+        if e[0] == "n":
+            rows += b"\x01" + e[1].to_bytes(4, "big") + b"\x00"
+        else:
+            rows += b"\x02" + e[1].to_bytes(4, "big") + bytes([e[2]])
+    idx = b" ".join(b"%d %d" % (a, b) for a, b in index)
+    body = zlib.compress(rows)
+    prev_b = b" /Prev %d" % prev if prev is not None else b""
+    out.write(b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 1] /Index [%s] %s%s /Filter /FlateDecode /Length %d >>\n"
+              b"stream\n" % (xnum, size, idx, trailer, prev_b, len(body)))
+    out.write(body + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xo)
+
+
+def write_with_objstm(objs: dict[int, bytes], compressed, root: int, info: int | None = None) -> bytes:
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    entries = {}
+    stm_num = max(objs) + 1
+    inner = {n: objs[n] for n in compressed}
+    for i, n in enumerate(sorted(inner)):
+        entries[n] = ("c", stm_num, i)
+    for num in sorted(set(objs) - set(inner)):
+        entries[num] = ("n", out.tell())
+        out.write(b"%d 0 obj\n" % num + objs[num] + b"\nendobj\n")
+    entries[stm_num] = ("n", out.tell())
+    out.write(b"%d 0 obj\n" % stm_num + _objstm(inner) + b"\nendobj\n")
+    trailer = b"/Root %d 0 R" % root + (b" /Info %d 0 R" % info if info else b"")
+    _xref_stream(out, entries, stm_num + 1, trailer, None)
+    return out.getvalue()
+
+
+def append_update_objstm(data: bytes, objs: dict[int, bytes]) -> bytes:
+    """An incremental update that (re)defines ``objs`` inside a new object stream."""
+    info = inspect(data)
+    out = io.BytesIO()
+    out.write(data)
+    stm_num = max(info.size, max(objs) + 1)
+    entries = {n: ("c", stm_num, i) for i, n in enumerate(sorted(objs))}
+    entries[stm_num] = ("n", out.tell())
+    out.write(b"%d 0 obj\n" % stm_num + _objstm(objs) + b"\nendobj\n")
+    trailer = b"/Root %d 0 R" % info.root + (b" /Info %d 0 R" % info.info if info.info else b"")
+    _xref_stream(out, entries, stm_num + 1, trailer, info.startxref)
+    return out.getvalue()
 
 
 def write_full(objs: dict[int, bytes], root: int, info: int | None = None, xref_stream: bool = False) -> bytes:
@@ -187,6 +256,17 @@ def raw_object(data: bytes, num: int) -> bytes:
         if num in table:
             off = table[num]
     if off is None:
+        if num in getattr(r, "xref_objStm", {}):
+            stm, idx = r.xref_objStm[num]
+            stm_obj = r.get_object(stm)
+            raw = stm_obj.get_data()
+            first = int(stm_obj["/First"])
+            nums = [int(x) for x in raw[:first].split()]
+            pairs = list(zip(nums[::2], nums[1::2]))
+            starts = sorted(o for _, o in pairs)
+            o = dict(pairs)[num]
+            nxt = next((x for x in starts if x > o), len(raw) - first)
+            return raw[first + o:first + nxt].strip()
         raise KeyError(f"object {num} not found as a plain object")
     m = re.compile(rb"%d\s+\d+\s+obj\s*" % num).match(data, off)
     end = data.index(b"endobj", m.end())
