@@ -5,8 +5,9 @@
 
 Writes DIR/<file> for every sample and DIR/samples.json::
 
-    [{"file", "title_zh", "format", "description_zh", "expected_verdict", "expected_codes",
-      "site": bool, "kind"}]
+    [{"file", "title_zh", "format": "pdf"|"ofd", "description_zh", "expected_verdict",
+      "expected_codes": [...], "trust_demo": true, "today": "2026-11-23",
+      "site": bool (offered on the checker page), "signed": "sm2"|"rsa"|"ecdsa"|null}]
 
 ``expected_verdict`` is the verdict with ``Options(trust_demo=True, today=REFERENCE_DATE)`` (CLI:
 ``--trust-demo --today 2026-11-23``).  Everything shown is fictitious and marked 示例 / DEMO; the QR
@@ -61,8 +62,8 @@ LATIN_FONT_CANDIDATES = [
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",  # Debian fonts-dejavu-core
 ]
 
-REFERENCE_DATE = dt.date(2026, 11, 23)
-SIGN_TIME = dt.datetime(2026, 10, 1, 2, 0, 0, tzinfo=dt.timezone.utc)  # deterministic signing time  # the "today" of samples.json / golden tests
+REFERENCE_DATE = dt.date(2026, 11, 23)  # the "today" of samples.json / golden tests
+SIGN_TIME = dt.datetime(2026, 10, 1, 2, 0, 0, tzinfo=dt.timezone.utc)  # deterministic signing time
 MM = 72 / 25.4
 PAGE_W_MM, PAGE_H_MM = 210.0, 297.0
 ISSUER = "示例 重庆市某发证机关 (DEMO)"  # = O of the DEMO leaf certificate (scripts/testkit/pki.py)
