@@ -164,3 +164,14 @@ def test_edited_list_is_honoured():
     assert classify_host("zfcxjw.cq.gov.cn", custom).code == "QR_HOST_GOV_UNLISTED"
     with pytest.raises(ValueError):
         parse_host_list({"hosts": [{"host": "bad host/", "name_zh": "x"}]})
+
+
+@pytest.mark.parametrize("text", ["ZS.CQ/2025/0001", "v1.2/abc", "No.12345", "证书编号：ZS2025.001", "Mr.Zhang"])
+def test_text_that_only_resembles_a_host_stays_text(text):
+    assert judge(text).code == "QR_NOT_URL"
+
+
+@pytest.mark.parametrize("text,code", [("www.zfcxjw-cq.com/verify", "QR_LOOKALIKE_HOST"), ("evil.top", "QR_HOST_UNOFFICIAL"),
+                                       ("10.0.0.1/verify", "QR_IP_HOST")])
+def test_schemeless_hosts_are_judged(text, code):
+    assert judge(text).code == code

@@ -60,12 +60,22 @@ def judge_payload(text: str, hosts: HostList | None = None, max_chars: int = 409
     return Judgement(False, "warn", "QR_NOT_URL", params=(("text", _short(t)),), pairs=pairs, free=free)
 
 
+# Top-level domains a scanner app would take a scheme-less "host/path" for (a text such as
+# "ZS.CQ/2025" must stay text): common generic ones and the regions around China.
+_TLDS = frozenset(
+    "cn com net org gov edu info top xyz vip cc io me co site online shop app ink work club ltd tech fun icu "
+    "link live pro biz name mobi asia wang xin ren hk mo tw sg jp kr uk us ru de fr tk ml ga cf gq pw ws".split()
+)
+
+
 def _looks_like_host_url(t: str) -> bool:
     if not _SCHEMELESS_RE.match(t):
         return False
     host = re.split(r"[/?#:]", t, maxsplit=1)[0].translate(str.maketrans("\u3002\uff0e\uff61", "...")).rstrip(".")
-    last = host.rsplit(".", 1)[-1]
-    return bool(re.fullmatch(r"[A-Za-z]{2,63}|xn--[A-Za-z0-9-]+|\d{1,10}|0x[0-9A-Fa-f]+", last))
+    if re.fullmatch(r"(?:\d+|0x[0-9a-f]+)(?:\.(?:\d+|0x[0-9a-f]+)){3}", host, re.I):
+        return True  # a bare dotted IPv4 address
+    last = host.rsplit(".", 1)[-1].lower()
+    return last in _TLDS or last.startswith("xn--")
 
 
 def _judge_url(t: str, scheme: str, rest: str, hosts: HostList) -> Judgement:
