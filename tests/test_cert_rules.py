@@ -349,3 +349,14 @@ def test_standalone_registration_validity_expired():
     ctx = run(text)
     f = {x.code: x for x in ctx.findings}
     assert f["FIELD_REG_EXPIRED"].severity == "warn" and "2026-01-01" in f["FIELD_REG_EXPIRED"].message
+
+
+def test_hostile_text_respects_the_time_budget():
+    from checker.errors import TimeLimitExceeded
+    from checker.limits import Limits
+
+    opts = Options(today=TODAY, qr_texts=(), limits=Limits(max_seconds=0.0))
+    ctx = Context(options=opts)
+    out = EngineOutput(text="姓名：张三\n" * 5000)
+    with pytest.raises(TimeLimitExceeded):
+        certificate_checks(b"", "pdf", out, ctx)

@@ -24,7 +24,7 @@ from .rules import check_fields, check_signer, recognised
 
 def certificate_checks(data: bytes, fmt: str, out: EngineOutput, ctx: Context) -> None:
     text = out.text or ""
-    ex = extract_fields(text, ctx.limits.max_text_chars)
+    ex = extract_fields(text, ctx.limits.max_text_chars, tick=ctx.check_time)
     ctx.fields = ex.as_fields()
     is_cert = recognised(ex, text)
     if not text.strip():

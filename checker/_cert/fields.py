@@ -105,11 +105,15 @@ def _first_line(chunk: str) -> str:
     return re.sub(r"\s+", " ", lines[0]).strip() if lines else ""
 
 
-def extract_fields(text: str, max_chars: int = 2 * 1024 * 1024) -> Extracted:
+def extract_fields(text: str, max_chars: int = 2 * 1024 * 1024, tick=None) -> Extracted:
+    """Fields from ``text`` (at most ``max_chars`` read); ``tick()`` is called now and then
+    (the engine's ``ctx.check_time``)."""
     text = nfkc(text[:max_chars]).replace("\r\n", "\n").replace("\r", "\n")
     ex = Extracted()
     hits = []
-    for m in _LABEL_RE.finditer(text):
+    for n, m in enumerate(_LABEL_RE.finditer(text)):
+        if tick is not None and n % 1000 == 999:
+            tick()
         label = re.sub(r"[ \t\u3000]", "", m.group(0))
         # inside a value ("重庆市某发证机关") a label only counts when a colon follows it
         prev = text[m.start() - 1] if m.start() else "\n"
