@@ -189,6 +189,7 @@ def _signer(i: int, si) -> SignerData:
     if sid.name == "issuer_and_serial_number":
         kind = "issuer_and_serial"
         issuer = sid.chosen["issuer"]
+        issuer.native  # parse now: a broken name is a malformed SignedData
         serial = sid.chosen["serial_number"].native
     else:
         kind = "ski"
@@ -217,13 +218,23 @@ def _signer(i: int, si) -> SignerData:
     )
 
 
+def _same_name(a, b) -> bool:
+    try:
+        return a.dump() == b.dump() or a == b
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return False
+
+
 def find_signer_cert(info: SignedDataInfo, signer: SignerData) -> Certificate | None:
     for c in info.certificates:
-        if signer.sid_kind == "ski":
-            if c.key_identifier is not None and c.key_identifier == signer.ski:
+        try:
+            if signer.sid_kind == "ski":
+                if c.key_identifier is not None and c.key_identifier == signer.ski:
+                    return c
+            elif c.serial_number == signer.serial and _same_name(c.issuer, signer.issuer):
                 return c
-        elif c.serial_number == signer.serial and c.issuer == signer.issuer:
-            return c
+        except (ValueError, TypeError, KeyError, AttributeError):
+            continue
     return None
 
 
@@ -246,9 +257,19 @@ def _time(v) -> _dt.datetime | None:
 def verify_signed_data(info: SignedDataInfo, content=None, *, signer_index: int = 0) -> CmsVerification:
     """Verify signer ``signer_index`` of ``info`` over ``content`` (bytes or list of chunks).
 
-    ``content=None`` uses the encapsulated content.  Never raises for bad signatures: problems
-    are reported as codes; ``intact``/``valid`` stay False unless proven.
+    ``content=None`` uses the encapsulated content.  Never raises: problems are reported as
+    codes (a structure that breaks during verification gives CRYPTO_MALFORMED);
+    ``intact``/``valid`` stay False unless proven.
     """
+    try:
+        return _verify_signed_data(info, content, signer_index)
+    except (CryptoError, ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as exc:
+        detail = getattr(exc, "detail", "") or f"{type(exc).__name__}: {exc}"[:200]
+        return CmsVerification(False, False, "", "", None, tuple(getattr(info, "certificates", ()) or ()),
+                               problems=("CRYPTO_MALFORMED",), details=(("CRYPTO_MALFORMED", detail),))
+
+
+def _verify_signed_data(info: SignedDataInfo, content, signer_index: int) -> CmsVerification:
     problems: list[str] = []
     details: list[tuple[str, str]] = []
 
@@ -406,6 +427,15 @@ def verify_timestamp_token(der: bytes, data) -> TimestampInfo:
     Embedded tokens: ``data`` is the signer's signature value.  PDF document timestamps
     (ETSI.RFC3161): ``data`` is the ByteRange content.  Raises MalformedCrypto if not a token.
     """
+    try:
+        return _verify_timestamp_token(der, data)
+    except CryptoError:
+        raise
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as exc:
+        raise MalformedCrypto(f"bad timestamp token: {type(exc).__name__}: {exc}"[:200]) from None
+
+
+def _verify_timestamp_token(der: bytes, data) -> TimestampInfo:
     info = parse_signed_data(der)
     if info.content_type != OID_TST_INFO or info.econtent is None:
         raise MalformedCrypto("not a timestamp token (eContentType is not TSTInfo)")

@@ -197,6 +197,13 @@ class TrustStore:
     def validate(self, cert: Certificate, intermediates: Sequence[Certificate] = (),
                  at_time: _dt.datetime | _dt.date | None = None, *, usage: str | None = "signing") -> ChainResult:
         """Validate ``cert`` against the store at ``at_time`` (None: now).  Never raises."""
+        try:
+            return self._validate(cert, intermediates, at_time, usage)
+        except (CryptoError, ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as exc:
+            detail = getattr(exc, "detail", "") or type(exc).__name__
+            return ChainResult(False, (cert,), None, ("TRUST_NO_ANCHOR",), (("TRUST_NO_ANCHOR", f"malformed: {detail}"),))
+
+    def _validate(self, cert, intermediates, at_time, usage) -> ChainResult:
         when = _aware(at_time)
         own_fp = fingerprint(cert)
         pool, seen_fp = [], {own_fp}

@@ -106,6 +106,8 @@ def verify_cert_signature(cert: Certificate, issuer: Certificate) -> bool:
     """Does ``issuer``'s key verify ``cert``'s signature?  (SM2 with the default ID.)"""
     try:
         alg = cert["signature_algorithm"]
+        if alg.dump() != cert["tbs_certificate"]["signature"].dump():
+            return False  # RFC 5280 4.1.1.2: outer and inner algorithm must be identical
         oid = alg["algorithm"].dotted
         params = alg["parameters"]
         pdump = params.dump() if params is not None and params.contents else None
