@@ -52,8 +52,17 @@ def analyse_pdf(data: bytes, ctx: Context) -> EngineOutput:
 
     docmdp = _docmdp_level(pdf, root)
     items = []
+    seen_values = set()
     for f in sig_fields:
+        if isinstance(f.value_ref, Ref):
+            if f.value_ref in seen_values:
+                continue  # two fields sharing one signature dictionary: report it once
+            seen_values.add(f.value_ref)
         sd = pdf.get(final, f.value_ref)
+        if isinstance(sd, PdfDict):
+            lvl = _sig_docmdp(pdf, sd)
+            if lvl is not None:
+                docmdp = lvl if docmdp is None else min(docmdp, lvl)
         br = sd.get("ByteRange") if isinstance(sd, PdfDict) else None
         key = br[2] + br[3] if isinstance(br, list) and len(br) == 4 and all(type(x) is int for x in br) else 1 << 62
         items.append((key, f, sd))

@@ -294,9 +294,12 @@ class ChangeAnalysis:
         """Every ``n g obj`` in the appended bytes must be an object the new xref sections name."""
         pdf, data = self.pdf, self.pdf.data
         known: dict[int, int] = {}
+        skip: dict[int, int] = {}  # xref streams: offset -> end of the object
         for sec in self.new_sections:
-            if sec.kind != "table":
-                known[sec.offset] = sec.stream_num if sec.stream_num is not None else -1
+            if sec.kind == "stream":
+                skip[sec.offset] = sec.end
+            if sec.xrefstm is not None:
+                skip[sec.xrefstm] = sec.xrefstm_end
             for num, loc in sec.entries.items():
                 if loc[0] == "n":
                     known[loc[1]] = num
@@ -307,6 +310,9 @@ class ChangeAnalysis:
             if not m:
                 break
             start = m.start()
+            if start in skip:
+                pos = max(skip[start], m.end())
+                continue
             if start in known:
                 num = known[start]
                 loc = self.final.map.get(num)

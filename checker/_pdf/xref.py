@@ -33,6 +33,8 @@ class XrefSection:
     prev: int | None
     end: int  # end offset of the section (after the trailer dict / the xref stream object)
     stream_num: int | None = None
+    xrefstm: int | None = None  # hybrid: offset of the /XRefStm stream
+    xrefstm_end: int = 0
 
 
 @dataclass
@@ -103,6 +105,8 @@ class XrefReader:
                     elif loc[0] != "f" and loc != have:
                         raise MalformedInput(f"hybrid file defines object {num} twice, differently")
                 sec.kind = "hybrid"
+                sec.xrefstm = xs
+                sec.xrefstm_end = hyb.end
             return sec
         return self._stream(offset)
 
