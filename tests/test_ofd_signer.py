@@ -239,3 +239,29 @@ def test_declared_type_differs_from_value(plain, ca):
     r = check(ofdsign.write_zip(f), ca["root"])
     assert "OFD_SIG_TYPE_MISMATCH" in codes(r)
     assert [(s.kind, s.intact, s.trusted) for s in r.signatures] == [("ofd-seal", True, True)]
+
+
+@pytest.fixture(scope="module")
+def tsa(ca):
+    return pki.make_cert(pki.name("示例 时间戳 (TEST)"), pki.Key.generate("sm2"), ca["root"],
+                         key_usage={"digital_signature", "non_repudiation"}, eku=["time_stamping"])
+
+
+def test_v4_seal_with_timestamp(plain, ca, tsa):
+    data = seal(plain, ca, tsa=tsa)
+    r = check(data, ca["root"])
+    s = r.signatures[0]
+    assert s.intact and s.trusted and "OFD_TIMESTAMP_OK" in codes(r)
+    assert s.timestamp and s.timestamp.startswith("2026-05-01")
+    parsed = ses.parse_signature(files(data)["Doc_0/Signs/Sign_0/SignedValue.dat"])
+    assert parsed.timestamp
+
+
+def test_v4_seal_with_timestamp_over_other_data(plain, ca, tsa):
+    """A token copied from another seal: its imprint does not match this signature value."""
+    other = ses.parse_signature(files(seal(plain, ca, tsa=tsa))["Doc_0/Signs/Sign_0/SignedValue.dat"]).timestamp
+    f = files(seal(plain, ca))
+    f["Doc_0/Signs/Sign_0/SignedValue.dat"] = ofdsign._with_timestamp(f["Doc_0/Signs/Sign_0/SignedValue.dat"], other)
+    r = check(ofdsign.write_zip(f), ca["root"])
+    assert "OFD_TIMESTAMP_INVALID" in codes(r) and r.signatures[0].timestamp is None
+    assert r.verdict != "pass"

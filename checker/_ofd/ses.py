@@ -41,7 +41,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
-from asn1crypto import core
+from asn1crypto import core, parser
 
 
 class SesError(ValueError):
@@ -221,21 +221,52 @@ def parse_seal_value(value) -> SealInfo:
 # -- helpers -------------------------------------------------------------
 def _load(data: bytes, what: str):
     try:
-        v = core.load(data, strict=True)
+        if not data or parser.peek(data) != len(data):
+            raise ValueError("empty or trailing data")
+        return _element(data)
     except (ValueError, TypeError, OverflowError) as exc:
         raise SesError(f"{what}: not DER ({exc})") from None
-    return v
+
+
+def _element(der: bytes):
+    """Universal primitives as asn1crypto objects; constructed or tagged elements kept raw
+    (asn1crypto's generic loader cannot build context-specific constructed children such as
+    ``[0] timeStamp``)."""
+    if der[0] >> 6 == 0 and not der[0] & 0x20:
+        return core.load(der, strict=True)
+    return _Tagged(der)
+
+
+class _Tagged:
+    """A constructed or tagged element, kept raw."""
+
+    def __init__(self, der: bytes) -> None:
+        self.class_, self.method, self.tag, _header, self.contents, _trailer = parser.parse(der, strict=True)
+        self._der = der
+
+    def dump(self) -> bytes:
+        return self._der
 
 
 def _seq(v, what: str) -> list:
-    if not isinstance(v, core.Sequence) and not (v.class_ == 0 and v.tag == 16):
+    """Children of a universal SEQUENCE, split by hand."""
+    if not _is_seq(v):
         raise SesError(f"{what}: not a SEQUENCE")
+    data = v.contents or b""
+    out = []
+    p = 0
     try:
-        if not isinstance(v, core.Sequence):
-            v = core.Sequence.load(v.dump())
-        return [v[i] for i in range(len(v))]
+        while p < len(data):
+            n = parser.peek(data[p:])
+            out.append(_element(data[p:p + n]))
+            p += n
     except (ValueError, TypeError, OverflowError) as exc:
         raise SesError(f"{what}: {exc}") from None
+    return out
+
+
+def _is_seq(v) -> bool:
+    return v.class_ == 0 and v.tag == 16 and v.method == 1
 
 
 def _int(v, what: str) -> int:
@@ -247,15 +278,17 @@ def _int(v, what: str) -> int:
 def _oid(v, what: str) -> str:
     if isinstance(v, core.ObjectIdentifier):
         return v.dotted
-    if isinstance(v, core.Sequence) and len(v) and isinstance(v[0], core.ObjectIdentifier):
-        return v[0].dotted  # AlgorithmIdentifier written instead of a bare OID
+    if _is_seq(v):
+        inner = _seq(v, what)
+        if inner and isinstance(inner[0], core.ObjectIdentifier):
+            return inner[0].dotted  # AlgorithmIdentifier written instead of a bare OID
     raise SesError(f"{what}: not an OBJECT IDENTIFIER")
 
 
 def _octets(v, what: str) -> bytes:
     if isinstance(v, core.OctetString):
         return v.native
-    if isinstance(v, core.Sequence):  # a certificate written as a SEQUENCE instead of OCTET STRING
+    if _is_seq(v):  # a certificate written as a SEQUENCE instead of OCTET STRING
         return v.dump()
     raise SesError(f"{what}: not an OCTET STRING")
 
@@ -297,8 +330,8 @@ def _cert_list(v, seal: SealInfo) -> None:
     for it in items:
         if isinstance(it, core.OctetString):
             seal.cert_list.append(it.native)
-        elif isinstance(it, core.Sequence):
-            inner = [it[i] for i in range(len(it))]
+        elif _is_seq(it):
+            inner = _seq(it, "certList item")
             if len(inner) == 2 and isinstance(inner[1], core.OctetString) and isinstance(inner[0], core.AbstractString):
                 seal.cert_digest_list.append((inner[0].native, inner[1].native))  # CertDigestObj
             else:

@@ -427,14 +427,12 @@ def _raw_signature(value: bytes) -> bool:
 
 # -- trust ------------------------------------------------------------------------
 def _validate(ctx, cert, intermediates, at, usage="signing"):
-    """ctx.trust.validate; SES seals carry no CA certificates, so a store that offers a pool of
-    known intermediate CAs (``trust.intermediates``) is used too (trust still comes only from
-    anchors)."""
+    """ctx.trust.validate.  SES seals carry no CA certificates: path building relies on the
+    store's own pool of known intermediate CAs (trust still comes only from anchors)."""
     trust = ctx.trust
     validate = getattr(trust, "validate", None)
     if validate is None:
         return None
-    intermediates = list(intermediates) + list(getattr(trust, "intermediates", ()) or ())
     try:
         if usage is None:
             return validate(cert, intermediates, at, usage=None)

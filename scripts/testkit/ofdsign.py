@@ -28,6 +28,11 @@ What is signed follows GB/T 38540 as ofdrw and the vendors in ``shared/corpus/of
 ``Signature.xml`` lists the protected files with their digests; ``TBS_Sign.dataHash`` is the hash
 of the whole ``Signature.xml``; the signature is over DER(TBS_Sign).  Several seals can be
 applied one after the other (each later one also protects the earlier signature files).
+
+Trust: an SES seal embeds only the signer (and maker) certificate, never the CA chain, so a
+verifier finds issuing CAs in its own store.  Leaves issued by an intermediate CA therefore chain
+only if that CA is known to the checker's trust store (bundled intermediates); tests here issue
+signer certificates directly under a test root.
 """
 from __future__ import annotations
 
@@ -296,8 +301,11 @@ def seal_ofd(
     seal_file: bool = True,
     seal_certs: list[bytes] | None = None,
     maker_signs: str | None = None,
+    tsa: pki.Issued | None = None,
 ) -> bytes:
-    """Apply an electronic seal (Type="Seal") to the OFD package ``data``; returns the new package."""
+    """Apply an electronic seal (Type="Seal") to the OFD package ``data``; returns the new package.
+
+    ``tsa``: v4 only, add an RFC 3161 timestamp token over the signature value (``timeStamp``)."""
     if version not in ("v1", "v4"):
         raise ValueError("version is 'v1' or 'v4'")
     cert_der = _cert_der(cert)
@@ -317,10 +325,27 @@ def seal_ofd(
     sig_xml = _signature_xml(refs, method_oid=sig_oid, check_method=check_method, when=when, sign_dir=sign_dir,
                              page=page, boundary=boundary, seal_loc=seal_loc, sig_id=n)
     files[f"{sign_dir}/Signature.xml"] = sig_xml
-    ses_der, _tbs, _value = build_ses_signature(seal_der, _digest(dname, sig_xml), key, cert_der, version=version,
-                                                alg=alg, sign_time=when, property_info=f"/{sign_dir}/Signature.xml")
+    ses_der, tbs, value = build_ses_signature(seal_der, _digest(dname, sig_xml), key, cert_der, version=version,
+                                              alg=alg, sign_time=when, property_info=f"/{sign_dir}/Signature.xml")
+    if tsa is not None:
+        if version != "v4":
+            raise ValueError("timestamps exist in v4 seals only")
+        from . import cms as tcms
+
+        token = tcms.timestamp_token(value, tsa, digest_name="sm3" if tsa.key.kind == "sm2" else "sha256",
+                                     gen_time=when)
+        ses_der = _with_timestamp(ses_der, token)
     files[f"{sign_dir}/SignedValue.dat"] = ses_der
     return write_zip(files)
+
+
+def _with_timestamp(ses_der: bytes, token: bytes) -> bytes:
+    """Append ``timeStamp [0] EXPLICIT BIT STRING`` to a v4 SES_Signature."""
+    top = core.Sequence.load(ses_der)
+    items = [top[i].dump() for i in range(len(top))]
+    ts = bits(token)
+    items.append(b"\xa0" + _len(len(ts)) + ts)
+    return seq(*items)
 
 
 def sign_ofd(data: bytes, key: pki.Key, cert: pki.Issued, *, chain=(), gm: bool = True, check_method: str = "sm3",
