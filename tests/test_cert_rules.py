@@ -301,6 +301,7 @@ def test_qr_contradicting_print_fails(url, code):
         "CN=重庆市住房和城乡建设委员会, O=重庆市住房和城乡建设委员会, C=CN",
         "CN=重庆市住房和城乡建设委员会电子印章",
         "O=中华人民共和国住房和城乡建设部, CN=电子证照签章",
+        "CN=CHONGQING MUNICIPAL COMMISSION OF HOUSING AND URBAN-RURAL DEVELOPMENT, C=CN",
     ],
 )
 def test_signer_is_issuer_or_known_body(signer):

@@ -120,7 +120,7 @@ def _check_periods(ex: Extracted, ctx, today: dt.date) -> None:
 
 def _norm_org(s: str) -> str:
     s = nfkc(s)
-    return re.sub(r"[\s\u3000]+", "", s).replace("（", "(").replace("）", ")")
+    return re.sub(r"[\s\u3000]+", "", s).replace("（", "(").replace("）", ")").casefold()
 
 
 def _subject_names(subject: str) -> list[str]:
