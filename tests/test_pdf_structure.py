@@ -168,3 +168,23 @@ def test_object_streams_and_xref_streams(pki):
     attacked = ps.append_update_objstm(signed, {4: ps.raw_object(forged, 4).replace(b"/DemoCJK", b"/Evil")})
     r = check_bytes(attacked, "o.pdf", opts)
     assert r.verdict == "fail" and "PDF_CHANGED_AFTER_SIGNING" in codes(r)
+
+
+def test_unsigned_pdf_warns_and_gives_text():
+    from checker._context import Context
+    from checker._pdf import analyse_pdf
+
+    data = ps.base_pdf(["示例 二级建造师", "聘用企业：重庆示例建设有限公司"], pages=2)
+    r = check_bytes(data, "u.pdf")
+    assert r.verdict == "warn" and "NO_SIGNATURE" in codes(r) and r.pages == 2 and r.signatures == ()
+    out = analyse_pdf(data, Context(options=Options()))
+    assert out.text.split("\f")[1].splitlines() == ["示例 二级建造师", "聘用企业：重庆示例建设有限公司"]
+
+
+def test_text_is_bounded():
+    from checker._context import Context
+    from checker._pdf import analyse_pdf
+
+    data = ps.base_pdf(["示例" * 200] * 20, pages=3)
+    out = analyse_pdf(data, Context(options=Options(limits=Limits(max_text_chars=1000))))
+    assert len(out.text) == 1000
