@@ -137,6 +137,7 @@ MESSAGES: dict[str, Message] = {
     "OFD_IMAGE_UNDECODABLE": M("info", "图片 {file} 为 {format} 格式，无法在此识别其中可能的二维码。", "Image {file} is in {format} format; QR codes in it cannot be read here."),
     "OFD_CMS_DATA_OID_MIX": M("info", "签章 {index}：签名数据混用了 PKCS#7 与国密（GM/T 0010）的“数据”类型标识，二者含义相同，不影响验证。", "Signature {index}: the CMS mixes the PKCS#7 and GM/T 0010 'data' content-type OIDs; both mean data, accepted."),
     "OFD_SIG_TYPE_MISMATCH": M("info", "签章 {index}：签章列表中标注的类型（{type}）与签章数据的实际格式不符，按实际格式核验。", "Signature {index}: the declared type ({type}) does not match the signed value's format; verified as what it is."),
+    "OFD_ORPHAN_SIGNATURE_FILE": M("warn", "文件包中有签章文件 {file}，但文档的签章列表没有列出它：签章可能已被移除，请以发证渠道的原件为准。", "Package holds signature file {file} that the document's signature list does not name: a seal may have been removed."),
     # ---- QR codes (checker/_cert/qr) -------------------------------------
     "QR_NOT_CHECKED": M("info", "未检查二维码（当前环境没有二维码识别组件）。", "QR codes were not checked (no QR decoder available here)."),
     "QR_DECODE_FAILED": M("info", "二维码识别出错，未能检查二维码：{detail}", "QR decoding failed; QR codes not checked: {detail}"),

@@ -265,3 +265,14 @@ def test_v4_seal_with_timestamp_over_other_data(plain, ca, tsa):
     r = check(ofdsign.write_zip(f), ca["root"])
     assert "OFD_TIMESTAMP_INVALID" in codes(r) and r.signatures[0].timestamp is None
     assert r.verdict != "pass"
+
+
+def test_removed_signature_listing_is_reported(plain, ca):
+    """Attacker edits the page and strips <Signatures> from OFD.xml: not pass, and the leftover seal
+    files are pointed out."""
+    f = files(seal(plain, ca))
+    f["OFD.xml"] = re.sub(rb"<ofd:Signatures>[^<]*</ofd:Signatures>", b"", f["OFD.xml"])
+    f["Doc_0/Pages/Page_0/Content.xml"] = f["Doc_0/Pages/Page_0/Content.xml"].replace("张三".encode(), "李四".encode())
+    r = check(ofdsign.write_zip(f), ca["root"])
+    assert r.verdict != "pass"
+    assert {"NO_SIGNATURE", "OFD_ORPHAN_SIGNATURE_FILE"} <= codes(r)

@@ -42,6 +42,10 @@ def analyse_ofd(data: bytes, ctx: Context) -> EngineOutput:
     _mark_lookalikes(model)
     results = signatures.verify_all(model, ctx)
     visible = {n for n, r in model.roles.items() if r == VISIBLE}
+    orphans = [n for n in model.pkg.names if n not in model.roles
+               and n.rsplit("/", 1)[-1].casefold() in ("signature.xml", "signedvalue.dat", "seal.esl")]
+    for name in orphans:
+        ctx.add("OFD_ORPHAN_SIGNATURE_FILE", file=name)
     if not results:
         ctx.add("NO_SIGNATURE")
     else:
@@ -59,7 +63,7 @@ def analyse_ofd(data: bytes, ctx: Context) -> EngineOutput:
                 ctx.add("OFD_UNCOVERED_ATTACHMENT", file=name)
             elif role == METADATA:
                 ctx.add("OFD_UNCOVERED_METADATA", file=name)
-            elif role == SIGNATURE:
+            elif role == SIGNATURE or name in orphans:
                 continue
             else:
                 ctx.add("OFD_UNREFERENCED_FILE", file=name)
