@@ -198,3 +198,10 @@ def test_training_qr_codes_point_to_site_url(site):
     assert targets == [TEST_SITE_URL, TEST_SITE_URL + "checker/index.html", TEST_SITE_URL + "faq.html"]
     for fig in figures:
         assert "<svg" in fig and 'role="img"' in fig and "aria-label=" in fig
+
+
+@pytest.mark.parametrize("name", GUIDE_PAGES)
+def test_no_markdown_syntax_leaks_into_the_page(site, name):
+    text = parsed(name).text
+    for leak in ("{#", "{ .", "**", "](", "\n### ", "\n## ", "!!! "):
+        assert leak not in text, f"{name}: unrendered Markdown {leak!r} in the page text"

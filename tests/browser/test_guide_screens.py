@@ -1,0 +1,116 @@
+"""Guide pages in chromium: phone and desktop screenshots, print, offline Chinese search, QR codes.
+
+Uses the shared fixtures of tests/browser/conftest.py (built site, local server, chromium).
+Screenshots go to tests/_out/guide-*.png (git-ignored) for a human to look at.
+"""
+from __future__ import annotations
+
+import io
+import pathlib
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+OUT = pathlib.Path(__file__).resolve().parents[1] / "_out"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+SCREENS = [("index.html", "home"), ("query.html", "query"), ("faq.html", "faq")]
+
+
+def open_page(context, url, viewport):
+    page = context.new_page()
+    page.set_viewport_size(viewport)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url, wait_until="load")
+    # lazy images: scroll through the page once so they load before the screenshot
+    page.evaluate("""async () => {
+        for (let y = 0; y < document.body.scrollHeight; y += 600) {
+            window.scrollTo(0, y); await new Promise(r => setTimeout(r, 30));
+        }
+        window.scrollTo(0, 0);
+    }""")
+    page.wait_for_load_state("networkidle")
+    return page, errors
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("path,label", SCREENS, ids=[s[1] for s in SCREENS])
+def test_guide_page_screenshot(context, site_server, path, label, viewport):
+    page, errors = open_page(context, site_server.url + path, viewport)
+    OUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUT / f"guide-{label}-{viewport['width']}.png"), full_page=True)
+
+    assert not errors, errors
+    # nothing wider than the screen (tables and code may scroll inside their own box)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"{path} at {viewport['width']} px overflows by {overflow} px"
+    assert page.locator("article h1").first.is_visible()
+    assert page.locator("article .last-checked").first.inner_text() == "最后核对：2026-11-23"
+    broken = page.evaluate("""[...document.querySelectorAll('article img')]
+        .filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)""")
+    assert not broken, f"images that did not load: {broken}"
+    # body text stays readable: at least 14 CSS px on the phone
+    size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('article p')).fontSize)")
+    assert size >= 13.5, size
+    if label == "home":
+        doors = page.locator("a.guide-door")
+        assert doors.count() == 3
+        boxes = [doors.nth(i).bounding_box() for i in range(3)]
+        if viewport is PHONE:  # stacked, full width
+            assert all(b["width"] > 300 for b in boxes) and boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"]
+        else:  # side by side
+            assert boxes[0]["y"] == boxes[1]["y"] == boxes[2]["y"]
+    context.recorder.assert_same_origin_get(site_server.origin)
+
+
+def test_handout_prints_without_site_chrome(context, site_server):
+    page, _ = open_page(context, site_server.url + "handout.html", DESKTOP)
+    page.emulate_media(media="print")
+    hidden = page.evaluate("""['.md-header', '.md-sidebar--primary', '.md-footer', '.md-search']
+        .map(s => document.querySelector(s)).filter(Boolean)
+        .map(e => getComputedStyle(e).display)""")
+    assert hidden and all(d == "none" for d in hidden), hidden
+    OUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUT / "guide-handout-print.png"), full_page=True)
+    pdf = page.pdf(format="A4", print_background=True)
+    (OUT / "guide-handout.pdf").write_bytes(pdf)
+    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    assert 1 <= pages <= 3, f"the handout prints on {pages} A4 pages"
+
+
+# Each expected page has the word only inside body sentences, not in a heading or title.
+@pytest.mark.parametrize("word,expected", [
+    ("验证码", "download.html"),
+    ("渝快办", "download.html"),
+    ("数字签名", "verify.html"),
+    ("延续注册", "download.html"),
+])
+def test_search_finds_words_inside_sentences(context, site_server, word, expected):
+    page, _ = open_page(context, site_server.url + "index.html", DESKTOP)
+    box = page.locator("input.md-search__input")
+    box.click()  # the search box is visible in the header at desktop width
+    box.fill(word)
+    page.keyboard.press("End")  # Material queries on keyup/focus, not on the input event
+    results = page.locator(".md-search-result__list a")
+    results.first.wait_for(timeout=30_000)
+    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    assert any(h.split("#")[0].split("?")[0].endswith(expected) for h in hrefs), (word, hrefs)
+    context.recorder.assert_same_origin_get(site_server.origin)
+
+
+def test_training_qr_code_decodes_to_its_address(context):
+    """The build-time QR code (guide_hooks.qr_svg) scans back to the address it was made for."""
+    import zxingcpp
+    from PIL import Image
+
+    import guide_hooks  # scripts/ is on sys.path (tests/conftest.py)
+
+    url = "http://10.1.2.3:8080/cert-guide/checker/index.html"
+    page = context.new_page()
+    page.set_content(f'<div id="q" style="width:240px;background:#fff">{guide_hooks.qr_svg(url)}</div>'
+                     '<style>svg{width:240px;height:240px;display:block}</style>')
+    png = page.locator("#q svg").screenshot()
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("L"))
+    assert [r.text for r in found] == [url]
