@@ -188,3 +188,25 @@ def test_text_is_bounded():
     data = ps.base_pdf(["示例" * 200] * 20, pages=3)
     out = analyse_pdf(data, Context(options=Options(limits=Limits(max_text_chars=1000))))
     assert len(out.text) == 1000
+
+
+def test_json_is_deterministic_across_hash_seeds(signed, tmp_path):
+    """Same file, same JSON: no set/dict-order dependence (Pyodide must match CPython)."""
+    import os
+    import subprocess
+    import sys
+
+    info = ps.inspect(signed)
+    root = ps.raw_object(signed, info.root)
+    attacked = ps.append_update(signed, {info.root: ps.add_keys(root, b"/OpenAction 3 0 R /PageMode /UseNone /Lang (zh)")})
+    attacked = pa.evil_annotation(pa.isa_replace_content(attacked))
+    f = tmp_path / "a.pdf"
+    f.write_bytes(attacked)
+    outs = set()
+    for seed in ("1", "2", "3"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        p = subprocess.run([sys.executable, "-m", "checker", "--json", "--no-qr", str(f)], capture_output=True,
+                           text=True, env=env, timeout=120)
+        assert p.returncode == 2, p.stderr
+        outs.add(p.stdout)
+    assert len(outs) == 1

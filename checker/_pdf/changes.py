@@ -375,7 +375,7 @@ class ChangeAnalysis:
             r.fail("PDF_CHANGED_AFTER_SIGNING", "the document catalog changed type")
             return
         allowed = {"DSS", "AcroForm", "Extensions", "Version", "Metadata"}
-        for k in set(old) | set(new):
+        for k in sorted(set(old) | set(new)):
             if k in allowed:
                 continue
             if not same(old.get(k), new.get(k)):
@@ -406,7 +406,7 @@ class ChangeAnalysis:
         if not (isinstance(old, PdfDict) and isinstance(new, PdfDict)):
             r.fail("PDF_FORM_CHANGED", "the interactive form changed type")
             return
-        for k in set(old) | set(new):
+        for k in sorted(set(old) | set(new)):
             if k in ("Fields", "SigFlags"):
                 continue
             if not same(old.get(k), new.get(k)):
@@ -454,7 +454,7 @@ class ChangeAnalysis:
         if not (isinstance(old, PdfDict) and isinstance(new, PdfDict)):
             r.fail("PDF_CHANGED_AFTER_SIGNING", f"page object {num} changed type")
             return
-        for k in set(old) | set(new):
+        for k in sorted(set(old) | set(new)):
             if k == "Annots":
                 continue
             if not same(old.get(k), new.get(k)):
@@ -515,7 +515,7 @@ class ChangeAnalysis:
             r.fail("PDF_FORM_CHANGED", f"signature field {num} changed type")
             return
         invisible = is_invisible(new) and is_invisible(old)
-        for k in set(old) | set(new):
+        for k in sorted(set(old) | set(new)):
             if same(old.get(k), new.get(k)):
                 continue
             if k == "V" and old.get(k) is None and num in self.roles.sig_fields_empty:
