@@ -58,3 +58,29 @@ def test_sm3_oid_and_unknown():
         digest.name_for_oid("1.2.840.113549.2.5")  # MD5: refused
     with pytest.raises(UnsupportedAlgorithm):
         digest.new_hash("md5")
+
+
+def test_injected_sm3_provider(monkeypatch):
+    monkeypatch.setattr(digest, "NATIVE_SM3", False)
+    calls = []
+
+    class Good(SM3):
+        def __init__(self):
+            calls.append(1)
+            super().__init__()
+
+    class Bad(SM3):
+        def digest(self):
+            return b"\0" * 32
+
+    try:
+        assert not digest.register_sm3(Bad)
+        assert not digest.register_sm3(lambda: object())
+        assert digest.register_sm3(Good)
+        calls.clear()
+        assert digest.hash_bytes("sm3", b"abc").hex() == SM3_ABC
+        assert calls  # the provider was used
+    finally:
+        digest.register_sm3(None)
+    calls.clear()
+    assert digest.hash_bytes("sm3", b"abc").hex() == SM3_ABC and not calls
