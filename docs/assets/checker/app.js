@@ -119,6 +119,7 @@ function setProgress(m) {
 function runtimeFailed(message) {
   if (state.ready || state.failed) return;
   state.failed = message || "未知错误";
+  clearTimeout(stallTimer);
   root.dataset.state = "failed";
   ui.runtime.dataset.state = "failed";
   ui.status.textContent = "核验程序加载失败，无法核验。";
@@ -128,9 +129,31 @@ function runtimeFailed(message) {
   for (const item of queued) showLocalError(item, "核验程序加载失败，无法核验该文件。");
 }
 
+// No progress for a long time: say so (a slow intranet is possible, so this is a hint, not a
+// failure; worker.mjs reports real load failures).
+const STALL_MS = 45_000;
+let stallTimer = null;
+function armStall() {
+  clearTimeout(stallTimer);
+  stallTimer = setTimeout(() => {
+    if (state.ready || state.failed) return;
+    ui.runtime.dataset.stalled = "true";
+    ui.detail.textContent = "加载已超过 45 秒没有进展。网络可能很慢；如果一直没有进展，请刷新页面，或请管理员检查 runtime/ 目录下的文件是否完整、MIME 类型是否正确。";
+  }, STALL_MS);
+}
+
 function startRuntime() {
+  armStall();
   try {
-    checker = startChecker({ onProgress: (m) => state.ready || setProgress(m), onError: runtimeFailed });
+    checker = startChecker({
+      onProgress: (m) => {
+        if (state.ready || state.failed) return; // downloads may still stream after a failure
+        armStall();
+        delete ui.runtime.dataset.stalled;
+        setProgress(m);
+      },
+      onError: runtimeFailed,
+    });
   } catch (err) {
     runtimeFailed(String(err && err.message ? err.message : err));
     return;
@@ -139,6 +162,7 @@ function startRuntime() {
     (info) => {
       if (state.failed) return;
       state.ready = true;
+      clearTimeout(stallTimer);
       state.readyMs = info.ms;
       root.dataset.state = "ready";
       ui.runtime.dataset.state = "ready";
@@ -291,7 +315,7 @@ async function loadSamples() {
   const items = Array.isArray(list) ? list : list.samples || [];
   if (!items.length) return;
   for (const s of items) {
-    if (!s || typeof s.file !== "string" || /[\\/]|^\./.test(s.file)) continue;
+    if (!s || typeof s.file !== "string" || /[\\/]|^\./.test(s.file) || s.site === false) continue;
     const btn = h(
       "button",
       { type: "button", class: "md-button cqc-sample", "data-sample": s.file, title: s.description_zh || "" },
@@ -305,7 +329,12 @@ async function loadSamples() {
         if (!res.ok) throw new Error(`HTTP ${res.status}`);
         enqueue({ name: s.file, bytes: await res.arrayBuffer(), trustDemo: ui.trustDemo.checked });
       } catch (err) {
-        enqueue({ name: s.file, bytes: new ArrayBuffer(0), trustDemo: ui.trustDemo.checked });
+        const item = { name: s.file, bytes: new ArrayBuffer(0), trustDemo: ui.trustDemo.checked };
+        item.seq = ++state.seq;
+        item.cardId = `cqc-result-${item.seq}`;
+        item.el = pendingCard(item.name, "");
+        ui.cards.prepend(item.el);
+        showLocalError(item, `示例文件下载失败（${err && err.message ? err.message : err}）。`);
       } finally {
         btn.disabled = false;
       }

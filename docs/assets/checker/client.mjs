@@ -14,12 +14,15 @@
  * Keep both when building the page UI: tests/browser/ rely on them.
  */
 
+import {spawnWorker} from "./paths.mjs";
+
 const WORKER_URL = new URL("./worker.mjs", import.meta.url);
 
 export function startChecker({onProgress = () => {}, onError = () => {}} = {}) {
   const root = document.documentElement;
   root.dataset.checkerState = "loading";
-  const worker = new Worker(WORKER_URL, {type: "module", name: "checker"});
+  // Through a blob: bootstrap so that the page's CSP binds the worker (see paths.mjs).
+  const worker = spawnWorker(WORKER_URL, "checker");
   const pending = new Map();
   let nextId = 1;
   let resolveReady;

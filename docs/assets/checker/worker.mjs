@@ -68,18 +68,19 @@ function counted(url, responsePromise) {
     if (!resp.ok || !resp.body) return resp;
     const s = stages[stage];
     const length = Number(resp.headers.get("Content-Length")) || 0;
-    const encoded = resp.headers.get("Content-Encoding");
-    if (length && !encoded) s.total += length;
-    const body = resp.body.pipeThrough(new TransformStream({
-      transform(chunk, ctl) {
-        s.loaded += chunk.byteLength;
-        if (s.loaded > s.total) s.total = s.loaded;
-        progress(stage, s.loaded, s.total);
-        ctl.enqueue(chunk);
-      },
-    }));
-    // Keep status and headers (instantiateStreaming needs Content-Type: application/wasm).
-    return new Response(body, {status: resp.status, statusText: resp.statusText, headers: resp.headers});
+    if (length && !resp.headers.get("Content-Encoding")) s.total += length;
+    // Count bytes on a clone: the original response stays untouched (its URL lets the browser
+    // cache compiled WebAssembly; instantiateStreaming sees the real Content-Type).
+    const reader = resp.clone().body.getReader();
+    const pump = () => reader.read().then(({done, value}) => {
+      if (done) return;
+      s.loaded += value.byteLength;
+      if (s.loaded > s.total) s.total = s.loaded;
+      progress(stage, s.loaded, s.total);
+      return pump();
+    });
+    pump().catch(() => {});
+    return resp;
   });
 }
 
@@ -91,7 +92,9 @@ function prefetch(url, init) {
 }
 
 globalThis.fetch = (input, init) => {
-  const url = new URL(input instanceof Request ? input.url : input, location.href).href;
+  // import.meta.url, not location: started from a blob: bootstrap (paths.mjs spawnWorker),
+  // this worker's location is a blob: URL, which cannot be a base for relative URLs.
+  const url = new URL(input instanceof Request ? input.url : input, import.meta.url).href;
   const hit = prefetched.get(url);
   if (hit) {
     prefetched.delete(url);  // a response body can be read once
@@ -150,6 +153,16 @@ async function boot() {
   // Everything that does not depend on anything else starts now, in parallel.
   prefetch(WASM_URL);
   prefetch(STDLIB_URL);
+  // Pyodide catches a failed wasm compile (missing file, wrong MIME type), only logs
+  // "wasm instantiation failed!" and never settles loadPyodide(): check the response here and
+  // fail the boot with a readable reason instead of hanging (UI: tests/browser/test_checker_ui.py).
+  const wasmProblem = new Promise((_, reject) => {
+    prefetched.get(WASM_URL).then((r) => {
+      const type = r.headers.get("Content-Type") || "";
+      if (!r.ok) reject(new Error(`${WASM_URL}: HTTP ${r.status}`));
+      else if (!type.startsWith("application/wasm")) reject(new Error(`${WASM_URL}: Content-Type ${type || "(none)"}, must be application/wasm`));
+    }, reject);
+  });
   const lock = nativeFetch(LOCK_URL).then((r) => {
     if (!r.ok) throw new Error(`${LOCK_URL}: HTTP ${r.status}`);
     return r.json();
@@ -166,14 +179,14 @@ async function boot() {
 
   const {loadPyodide} = await import(new URL("pyodide.mjs", INDEX_URL).href);
   mark("import_mjs");
-  const pyodide = await loadPyodide({
+  const pyodide = await Promise.race([wasmProblem, loadPyodide({
     indexURL: INDEX_URL,
     lockFileContents: lock,
     packageBaseUrl: INDEX_URL,      // never the CDN default
     stdLibURL: STDLIB_URL,
     fullStdLib: false,
     checkAPIVersion: true,
-  });
+  })]);
   mark("runtime");
   progress("packages", stages.packages.loaded, stages.packages.total);
   await pyodide.loadPackage(await wheels, {messageCallback: () => {}, errorCallback: (m) => console.warn(m)});

@@ -1,0 +1,430 @@
+"""The checker page as a user drives it: choose files, read verdicts, export, samples.
+
+One page per module (Pyodide boots once).  Everything goes through the UI: the file input,
+the sample buttons, the trust-demo checkbox, the export buttons (real downloads).  The page is
+served with its real Content-Security-Policy (no bypass), so the tests also prove the policy
+lets the checker work.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import threading
+import time
+from urllib.parse import urlsplit
+
+import pytest
+
+from pdfgen import make_pdf
+
+pytestmark = pytest.mark.browser
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+OUT = ROOT / "tests" / "_out"
+TODAY = "2026-11-23"
+READY_TIMEOUT_S = 120
+CHECK_TIMEOUT_S = 120
+VERDICTS = {"pass", "warn", "fail", "error"}
+VERDICT_ZH = {"pass": "通过", "warn": "注意", "fail": "不通过", "error": "无法核验"}
+HOSTILE = '<img src=x onerror="document.body.dataset.pwned=1">'
+
+# Runs before any page script (CDP, not subject to the page's CSP): records long main-thread
+# tasks, CSP violations and dialogs, so the tests can assert on them.
+INIT_JS = """
+(() => {
+  window.__longtasks = [];
+  window.__cspViolations = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longtasks.push({start: e.startTime, duration: e.duration});
+    }).observe({type: "longtask", buffered: true});
+  } catch (e) { window.__longtasks = null; }
+  document.addEventListener("securitypolicyviolation", (e) => {
+    window.__cspViolations.push({directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample});
+  });
+})();
+"""
+
+
+class Recorder:
+    def __init__(self):
+        self.requests = []
+        self.lock = threading.Lock()
+
+    def on_request(self, r):
+        with self.lock:
+            self.requests.append((r.method, r.url, r.resource_type))
+
+    def offenders(self, origin):
+        out = []
+        with self.lock:
+            for method, url, rtype in self.requests:
+                p = urlsplit(url)
+                same = f"{p.scheme}://{p.netloc}" == origin
+                # blob: URLs are the workers' one-line bootstrap modules and downloads made in
+                # the page: they never leave the browser.  Their origin must still be ours.
+                local = p.scheme == "blob" and url.startswith(f"blob:{origin}/")
+                if method != "GET" or not (same or local):
+                    out.append((method, url, rtype))
+        return out
+
+
+def wait_until(page, js, timeout_s, what):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if page.evaluate(js):
+            return
+        time.sleep(0.1)
+    text = page.evaluate("() => document.getElementById('cq-checker')?.innerText || document.body.innerText")
+    raise AssertionError(f"timed out waiting for {what}; page says:\n{text[:3000]}")
+
+
+def done_count(page) -> int:
+    return page.evaluate("() => Number(document.getElementById('cq-checker').dataset.done || 0)")
+
+
+class UI:
+    def __init__(self, page, recorder, origin, dialogs, errors):
+        self.page, self.recorder, self.origin, self.dialogs, self.errors = page, recorder, origin, dialogs, errors
+
+    def check_files(self, files, trust_demo=False):
+        """Choose files through the input; wait until a card exists for each; return the cards."""
+        page = self.page
+        if trust_demo and not self.set_trust_demo(True):
+            raise AssertionError("no trust-demo option on the page")
+        if not trust_demo:
+            self.set_trust_demo(False)
+        before = done_count(page)
+        page.set_input_files("#cqc-files", [str(f) for f in files])
+        want = before + len(files)
+        wait_until(page, f"() => Number(document.getElementById('cq-checker').dataset.done || 0) >= {want}",
+                   CHECK_TIMEOUT_S, f"{len(files)} result cards")
+        return self.cards()
+
+    def set_trust_demo(self, on):
+        """Tick the visible "trust the demo CA" box; False when the page offers none (no samples)."""
+        box = self.page.locator("#cqc-trust-demo")
+        if not box.is_visible():
+            assert not on or samples_dir() is None, "samples exist but the trust-demo option is hidden"
+            return False
+        if box.is_checked() != on:
+            box.set_checked(on)
+        return True
+
+    def cards(self):
+        return self.page.evaluate("""() => [...document.querySelectorAll('article.cqc-card[data-verdict]')].map((el) => ({
+            file: el.dataset.file, verdict: el.dataset.verdict, text: el.innerText,
+            word: el.querySelector('.cqc-vword')?.textContent, ms: Number(el.dataset.ms || 0)}))""")
+
+    def download(self, button_selector) -> bytes:
+        with self.page.expect_download() as info:
+            self.page.click(button_selector)
+        path = info.value.path()
+        return pathlib.Path(path).read_bytes()
+
+    def exported_json(self):
+        return json.loads(self.download(".cqc-export-json").decode("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def ui(browser, site_server):
+    ctx = browser.new_context(locale="zh-CN", service_workers="block", accept_downloads=True,
+                              viewport={"width": 1280, "height": 900})
+    recorder = Recorder()
+    ctx.on("request", recorder.on_request)
+    ctx.add_init_script(INIT_JS)
+    page = ctx.new_page()
+    dialogs, errors = [], []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(site_server.url + f"checker/index.html?today={TODAY}")
+    page.wait_for_selector("#cq-checker[data-state=ready], #cq-checker[data-state=failed]",
+                           state="attached", timeout=READY_TIMEOUT_S * 1000)
+    assert page.get_attribute("#cq-checker", "data-state") == "ready", page.inner_text("#cq-checker")
+    try:
+        yield UI(page, recorder, site_server.origin, dialogs, errors)
+    finally:
+        ctx.close()
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("ui-files")
+    out = {}
+    out["plain"] = d / "示例-无签章.pdf"
+    out["plain"].write_bytes(make_pdf(["示例 二级建造师注册证书", "姓名：张三", "注册编号：渝2502012345678"],
+                                      "https://zfcxjw.cq.gov.cn/zscx?id=123"))
+    out["hostile"] = d / f"x{HOSTILE}.pdf"
+    out["hostile"].write_bytes(make_pdf([f"姓名：{HOSTILE}", "聘用企业：<script>document.body.dataset.pwned=2</script>"],
+                                        f"https://evil.example/{HOSTILE}"))
+    out["text"] = d / "readme.txt"
+    out["text"].write_bytes(b"not a certificate\n")
+    return out
+
+
+def run_cli(paths, trust_demo=True):
+    args = [sys.executable, "-m", "checker", "--json", "--today", TODAY]
+    if trust_demo:
+        args.append("--trust-demo")
+    proc = subprocess.run(args + [str(p) for p in paths], capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert proc.returncode in (0, 1, 2, 3), proc.stderr
+    return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+
+
+def comparable(result: dict) -> dict:
+    """Drop what legitimately differs between the browser and the CLI: the QR box.
+
+    Both decode the QR with zxing (wasm vs. zxing-cpp, same engine) but from different
+    renderings of page 1 (pdf.js at ~2200 px vs. pdfium at the CLI's scale), so the outline's
+    fractions differ in the last digits.  Texts, sources, hosts and judgements must be equal.
+    """
+    r = json.loads(json.dumps(result))
+    for q in r.get("qr", []):
+        q.pop("box", None)
+    return r
+
+
+# ---- tests -------------------------------------------------------------------------------------
+
+def test_page_boots_with_strict_csp(ui):
+    csp = ui.page.get_attribute('meta[http-equiv="Content-Security-Policy"]', "content")
+    directives = {d.split()[0]: d.split()[1:] for d in csp.split(";") if d.strip()}
+    assert "'unsafe-eval'" not in csp and "'unsafe-inline'" not in directives["script-src"]
+    assert directives["script-src"][:2] == ["'self'", "'wasm-unsafe-eval'"]
+    assert directives["connect-src"] == ["'self'"]
+    assert directives["default-src"] == ["'none'"]
+    assert set(directives["worker-src"]) <= {"'self'", "blob:"}
+    assert ui.page.evaluate("() => window.__cspViolations") == []
+    assert ui.page.get_attribute("html", "data-checker-state") == "ready"
+
+
+def test_workers_are_bound_by_the_page_policy(ui, files):
+    # Make sure the QR and pdf.js workers exist too (they start with the first PDF).
+    ui.check_files([files["plain"]])
+    # Our workers (Pyodide, zxing, pdf.js) start from blob: bootstraps and so inherit the
+    # page's policy.  Material's search worker starts from its http URL: it gets no policy
+    # (measured: eval and off-origin fetch work there) but it only ever sees the search index,
+    # never a file; it is exempt here and named in the report.
+    workers = [w for w in ui.page.workers if w.url.startswith("blob:")]
+    assert len(workers) >= 3, [w.url for w in ui.page.workers]
+    other_origin = ui.origin.replace("127.0.0.1", "localhost") + "/index.html"
+    for w in workers:
+        got = w.evaluate("""async (url) => {
+            let ev, fe;
+            // After a task boundary: DevTools lets its own evaluation eval (CDP's
+            // allowUnsafeEvalBlockedByCSP), but not code that runs later in the worker.
+            await new Promise((r) => setTimeout(r, 0));
+            try { (0, eval)("1"); ev = "allowed"; } catch (e) { ev = "blocked"; }
+            try { await fetch(url, {mode: "no-cors"}); fe = "allowed"; } catch (e) { fe = "blocked"; }
+            return {ev, fe};
+        }""", other_origin)
+        assert got == {"ev": "blocked", "fe": "blocked"}, (w.url, got)
+
+
+def test_several_files_get_cards_and_batch_rows(ui, files):
+    names = [files["plain"], files["hostile"], files["text"]]
+    cards = ui.check_files(names)
+    by_name = {c["file"]: c for c in cards}
+    for p in names:
+        c = by_name[p.name]
+        assert c["verdict"] in VERDICTS
+        assert c["word"] == VERDICT_ZH[c["verdict"]]
+    assert by_name["readme.txt"]["verdict"] == "error"
+    assert "不是 PDF 或 OFD 文件" in by_name["readme.txt"]["text"]
+    rows = ui.page.evaluate("""() => [...document.querySelectorAll('.cqc-table tbody tr')].map(
+        (tr) => [tr.dataset.file, tr.dataset.verdict, tr.cells[1].innerText])""")
+    for p in names:
+        assert any(r[0] == p.name and r[1] == by_name[p.name]["verdict"] and r[2] == VERDICT_ZH[r[1]] for r in rows), rows
+    # every element that belongs to a result says which file and verdict
+    missing = ui.page.evaluate("""() => [...document.querySelectorAll(
+        '.cqc-card:not(.cqc-pending), .cqc-card .cqc-verdict, .cqc-card details, .cqc-table tbody tr')]
+        .filter((el) => !el.dataset.file || !el.dataset.verdict).length""")
+    assert missing == 0
+
+
+def test_guide_links_point_at_the_verdict_sections(ui, files):
+    ui.check_files([files["text"]])
+    hrefs = ui.page.evaluate("""() => [...document.querySelectorAll('.cqc-card[data-verdict=error] .cqc-next a')].map((a) => a.href)""")
+    assert hrefs and all(h.startswith(ui.origin) for h in hrefs)
+    assert any(h.endswith("verify.html#verdict-error") for h in hrefs), hrefs
+
+
+def test_file_text_is_shown_as_text_never_markup(ui, files):
+    cards = ui.check_files([files["hostile"]])
+    card = next(c for c in cards if c["file"] == files["hostile"].name)
+    assert HOSTILE in card["text"]  # the file name, literally
+    injected = ui.page.evaluate("""() => ({
+        img: document.querySelectorAll('#cq-checker img').length,
+        script: document.querySelectorAll('#cq-checker script').length,
+        pwned: document.body.dataset.pwned || null})""")
+    assert injected == {"img": 0, "script": 0, "pwned": None}
+    assert ui.dialogs == []
+    # whatever the core read from the file (fields, QR) is in the card as literal text
+    result = [r for r in ui.exported_json() if r["file"] == files["hostile"].name][-1]
+    shown = ui.page.evaluate("""(name) => {
+        const cards = [...document.querySelectorAll('article.cqc-card')].filter((el) => el.dataset.file === name);
+        const el = cards[0];
+        return {text: el.textContent, open: el.querySelectorAll('a.cqc-open').length};
+    }""", files["hostile"].name)
+    for value in list(result["fields"].values()) + [q["text"] for q in result["qr"]]:
+        assert value in shown["text"]
+    assert all(not q["official"] for q in result["qr"])
+    assert shown["open"] == 0  # never an "open" link for an unofficial host
+
+
+def test_csv_export(ui, files):
+    ui.check_files([files["plain"], files["text"]])
+    raw = ui.download(".cqc-export-csv")
+    assert raw.startswith(b"\xef\xbb\xbf"), raw[:10]  # BOM: Excel reads UTF-8
+    rows = list(csv.reader(io.StringIO(raw[3:].decode("utf-8"))))
+    header, body = rows[0], rows[1:]
+    assert header[:4] == ["文件", "格式", "结论", "结论代码"]
+    exported = ui.exported_json()
+    assert len(body) == len(exported)
+    for row, r in zip(body, exported):
+        name = r["file"]
+        want_name = "'" + name if name[:1] in "=+-@" else name
+        assert row[0] == want_name and row[2] == VERDICT_ZH[r["verdict"]] and row[3] == r["verdict"]
+        assert row[8] == r["sha256"]
+    text_row = next(row for row in body if row[0] == "readme.txt")
+    assert text_row[2] == "无法核验" and "不是 PDF 或 OFD" in text_row[4]
+
+
+def test_csv_cells_cannot_become_formulas(ui, tmp_path):
+    evil = tmp_path / "=HYPERLINK(1).txt"
+    evil.write_bytes(b"x")
+    ui.check_files([evil])
+    raw = ui.download(".cqc-export-csv").decode("utf-8-sig")
+    row = next(r for r in csv.reader(io.StringIO(raw)) if "HYPERLINK" in r[0])
+    assert row[0] == "'=HYPERLINK(1).txt"
+
+
+def test_too_large_file_is_refused_readably(ui, tmp_path):
+    big = tmp_path / "huge.pdf"
+    with open(big, "wb") as fh:  # sparse: 65 MiB on paper, nothing on disk
+        fh.truncate(65 * 1024 * 1024)
+    cards = ui.check_files([big])
+    card = next(c for c in cards if c["file"] == "huge.pdf")
+    assert card["verdict"] == "error" and "文件过大" in card["text"]
+
+
+def samples_dir():
+    d = pathlib.Path(os.environ.get("CHECKER_SITE_DIR", ROOT / "site")) / "samples"
+    return d if (d / "samples.json").is_file() else None
+
+
+def load_samples():
+    d = samples_dir()
+    if d is None:
+        return []
+    data = json.loads((d / "samples.json").read_text("utf-8"))
+    return data if isinstance(data, list) else data.get("samples", [])
+
+
+def test_samples_match_expectations_and_cli(ui):
+    """Every 示例 file: those shown on the page through their button, the others through the file
+    input; all with the trust-demo option ticked.  Verdicts as samples.json says, JSON as the CLI."""
+    samples = load_samples()
+    assert samples, "site/samples/samples.json missing or empty: the site must ship 示例 files"
+    assert all(s.get("trust_demo", True) and s.get("today", TODAY) == TODAY for s in samples)
+    shown = [s for s in samples if s.get("site", True)]
+    others = [s for s in samples if not s.get("site", True)]
+    assert shown, "no sample is offered on the page"
+    buttons = ui.page.evaluate("() => [...document.querySelectorAll('button.cqc-sample')].map((b) => b.dataset.sample)")
+    assert buttons == [s["file"] for s in shown]
+    assert ui.set_trust_demo(True)
+    before = done_count(ui.page)
+    for s in shown:
+        ui.page.click(f'button.cqc-sample[data-sample="{s["file"]}"]')
+    wait_until(ui.page, f"() => Number(document.getElementById('cq-checker').dataset.done || 0) >= {before + len(shown)}",
+               CHECK_TIMEOUT_S * 2, "sample results")
+    if others:
+        ui.check_files([samples_dir() / s["file"] for s in others], trust_demo=True)
+    ui.set_trust_demo(False)
+    exported = {r["file"]: r for r in ui.exported_json()}
+    cli = {r["file"]: r for r in run_cli([samples_dir() / s["file"] for s in samples], trust_demo=True)}
+    mismatched = []
+    for s in samples:
+        got = exported[s["file"]]
+        assert got["verdict"] == s["expected_verdict"], (s["file"], got["verdict"], got["findings"])
+        if comparable(got) != comparable(cli[s["file"]]):
+            mismatched.append(s["file"])
+    assert not mismatched, [(f, comparable(exported[f]), comparable(cli[f])) for f in mismatched][:2]
+    tampered = [s for s in samples if s["expected_verdict"] == "fail"]
+    assert tampered, "no tampered sample among the 示例 files"
+    cards = ui.cards()
+    for s in tampered:
+        card = next(c for c in cards if c["file"] == s["file"])
+        assert card["verdict"] == "fail" and card["word"] == "不通过", card
+
+
+def test_user_files_json_equals_cli(ui, files):
+    paths = [files["plain"], files["hostile"], files["text"]]
+    trust = samples_dir() is not None  # the option exists only on a site with samples
+    ui.check_files(paths, trust_demo=trust)
+    exported = {r["file"]: r for r in ui.exported_json()}  # in check order: the last one wins
+    cli = {r["file"]: r for r in run_cli(paths, trust_demo=trust)}
+    for p in paths:
+        assert comparable(exported[p.name]) == comparable(cli[p.name]), p.name
+
+
+def test_no_long_main_thread_task_while_checking(ui, files):
+    if ui.page.evaluate("() => window.__longtasks") is None:
+        pytest.fail("PerformanceObserver longtask unsupported in this chromium")
+    start = ui.page.evaluate("() => performance.now()")
+    ui.check_files([files["plain"], files["hostile"], files["plain"], files["text"]])
+    end = ui.page.evaluate("() => performance.now()")
+    tasks = ui.page.evaluate("() => window.__longtasks")
+    during = [t for t in tasks if t["start"] + t["duration"] >= start and t["start"] <= end]
+    longest = max((t["duration"] for t in during), default=0)
+    OUT.mkdir(exist_ok=True)
+    cards = ui.cards()
+    (OUT / "checker-ui-timings.json").write_text(json.dumps({
+        "window_ms": round(end - start), "longtasks": during, "longest_ms": longest,
+        "check_ms": [c["ms"] for c in cards if c["ms"]][:20]}, indent=1))
+    assert longest <= 200, during
+
+
+def test_screenshots_phone_and_desktop(ui, files):
+    OUT.mkdir(exist_ok=True)
+    page = ui.page
+    ui.page.click(".cqc-clear")
+    ui.check_files([files["plain"], files["hostile"], files["text"]])
+    page.evaluate("() => document.querySelectorAll('article.cqc-card details').forEach((d, i) => { if (i < 4) d.open = true; })")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.screenshot(path=str(OUT / "checker-desktop.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    time.sleep(0.3)
+    page.screenshot(path=str(OUT / "checker-390.png"), full_page=True)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert overflow <= 0, f"page is {overflow}px wider than a 390px phone"
+
+
+def test_zero_off_origin_or_non_get_requests(ui):
+    # Last in the module: covers page load, runtime boot, every check, samples and exports.
+    assert ui.recorder.requests
+    assert ui.recorder.offenders(ui.origin) == []
+    assert ui.errors == []
+    assert ui.page.evaluate("() => window.__cspViolations") == []
+
+
+@pytest.mark.parametrize("missing", ["pyodide.mjs", "pyodide.asm.wasm"])
+def test_runtime_failure_is_readable(browser, site_server, files, missing):
+    ctx = browser.new_context(locale="zh-CN", service_workers="block")
+    try:
+        ctx.route(f"**/runtime/pyodide/{missing}", lambda route: route.fulfill(status=404, body="gone"))
+        page = ctx.new_page()
+        page.goto(site_server.url + "checker/index.html")
+        page.wait_for_selector("#cq-checker[data-state=failed]", state="attached", timeout=READY_TIMEOUT_S * 1000)
+        assert "核验程序加载失败" in page.inner_text(".cqc-runtime")
+        page.set_input_files("#cqc-files", [str(files["plain"])])
+        page.wait_for_selector("article.cqc-card[data-verdict=error]", timeout=10_000)
+        assert "加载失败" in page.inner_text("article.cqc-card[data-verdict=error]")
+    finally:
+        ctx.close()
