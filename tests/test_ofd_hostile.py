@@ -2,6 +2,7 @@
 
 The time bound (5 s) only detects hangs; speed is measured in the benchmarks.
 """
+import re
 import struct
 import time
 import zlib
@@ -251,3 +252,28 @@ def test_page_path_escaping_the_package():
 def test_list_images_never_raises_on_hostile_input():
     assert list_images(raw_zip(minimal_parts(ofd_xml=BILLION_LAUGHS))) == []
     assert list_images(b"PK\x03\x04garbage") == []
+
+
+def test_element_budget_across_parts():
+    """Many pages each under the per-file element limit must not add up to a memory blow-up."""
+    parts = dict(minimal_parts())
+    page = b"<ofd:Page xmlns:ofd='http://www.ofdspec.org/2016'><ofd:Content><ofd:Layer>" + b"<a/>" * 900 + \
+        b"</ofd:Layer></ofd:Content></ofd:Page>"
+    pages = "".join(f'<ofd:Page ID="{i}" BaseLoc="Pages/P{i}.xml"/>' for i in range(30)).encode()
+    parts["Doc_0/Document.xml"] = re.sub(rb"<ofd:Pages>.*</ofd:Pages>", b"<ofd:Pages>" + pages + b"</ofd:Pages>",
+                                         parts["Doc_0/Document.xml"])
+    for i in range(30):
+        parts[f"Doc_0/Pages/P{i}.xml"] = page
+    r = run(raw_zip(list(parts.items())), max_xml_elements=5_000)
+    assert r.verdict == "error" and "OFD_XML_LIMIT" in codes(r)
+
+
+def test_unnamespaced_ofd_is_read():
+    parts = dict(minimal_parts())
+    for n in list(parts):
+        if n.endswith(".xml"):
+            parts[n] = re.sub(rb'\sxmlns:ofd="[^"]*"', b"", parts[n]).replace(b"<ofd:", b"<").replace(b"</ofd:", b"</")
+    r = run(raw_zip(list(parts.items())))
+    assert r.verdict == "warn" and "NO_SIGNATURE" in codes(r) and r.pages == 1
+    from checker._ofd import analyse_ofd
+    assert analyse_ofd(raw_zip(list(parts.items())), Context(options=Options())).text == "测试"

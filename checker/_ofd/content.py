@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from .model import Document, Model
 from .xmlsafe import Node
 
-_CONTAINERS = {"Content", "Layer", "PageBlock", "Appearance", "Annot", "Page"}
+_MAX_SPLIT = 4096  # glyph positions handled per TextCode
 
 
 @dataclass
@@ -83,6 +83,9 @@ def _text_object(node: Node, page: int, out: list[TextRun]) -> None:
         y = _floats(tc.get("Y"))
         cx = x[0] if x else cx
         cy = y[0] if y else cy
+        if len(text) > _MAX_SPLIT:  # no real label is this long: one run, no per-glyph work
+            _emit(out, page, ctm, ox, oy, (cx, cy), size, text)
+            continue
         dx = _deltas(tc.get("DeltaX"), len(text))
         dy = _deltas(tc.get("DeltaY"), len(text))
         run_start = 0

@@ -78,12 +78,20 @@ class Model:
         self.shadows: dict[str, set[str]] = {}  # resolved name -> other existing resolutions
         self.pages: list[Page] = []
         self._xml: dict[str, Node] = {}
+        self._elements = 0
         self._build()
 
     # -- basic helpers -----------------------------------------------------
     def xml(self, name: str) -> Node:
         if name not in self._xml:
-            self._xml[name] = parse(self.pkg.read(name), name, self.limits, self.ctx)
+            node = parse(self.pkg.read(name), name, self.limits, self.ctx)
+            self._elements += node.count
+            budget = 2 * self.limits.max_xml_elements  # all XML parts together (memory bound)
+            if self._elements > budget:
+                from ..errors import LimitExceeded
+
+                raise LimitExceeded(f"more than {budget} XML elements in the package", code="OFD_XML_LIMIT")
+            self._xml[name] = node
         return self._xml[name]
 
     def resolve(self, base_file: str, loc: str | None, doc_dir: str = "") -> str | None:

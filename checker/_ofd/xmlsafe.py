@@ -25,7 +25,7 @@ _DECL = re.compile(rb"^(\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-
 
 
 class Node:
-    __slots__ = ("tag", "ns", "attrib", "children", "_text")
+    __slots__ = ("tag", "ns", "attrib", "children", "_text", "count")
 
     def __init__(self, tag: str, ns: str, attrib: dict[str, str]) -> None:
         self.tag = tag
@@ -33,6 +33,7 @@ class Node:
         self.attrib = attrib
         self.children: list[Node] = []
         self._text: list[str] = []
+        self.count = 0  # root only: elements in the document
 
     @property
     def text(self) -> str:
@@ -93,6 +94,7 @@ def parse(data: bytes, name: str, limits: Limits, ctx=None) -> Node:
     root: list[Node] = []
     stack: list[Node] = []
     count = [0]
+    names: dict[str, tuple[str, str]] = {}  # "ns local" -> (ns, local), shared strings
 
     def refuse(what):
         def handler(*_a):
@@ -113,8 +115,11 @@ def parse(data: bytes, name: str, limits: Limits, ctx=None) -> Node:
             raise LimitExceeded(f"{name}: nesting deeper than {limits.max_xml_depth}", code="OFD_XML_LIMIT", name=name)
         if ctx is not None and count[0] % 2048 == 0:
             ctx.check_time()
-        ns, _, local = tag.rpartition(" ")
-        node = Node(local, ns, {k.rpartition(" ")[2]: v for k, v in attrs.items()})
+        split = names.get(tag)
+        if split is None:
+            ns, _, local = tag.rpartition(" ")
+            split = names[tag] = (ns, local)
+        node = Node(split[1], split[0], {k.rpartition(" ")[2]: v for k, v in attrs.items()} if attrs else {})
         if stack:
             stack[-1].children.append(node)
         else:
@@ -143,6 +148,7 @@ def parse(data: bytes, name: str, limits: Limits, ctx=None) -> Node:
         raise LimitExceeded(f"{name}: nesting too deep", code="OFD_XML_LIMIT", name=name) from None
     if not root:
         raise MalformedInput(f"{name}: no root element", code="OFD_XML_MALFORMED", name=name)
+    root[0].count = count[0]
     return root[0]
 
 
