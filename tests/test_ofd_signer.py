@@ -80,10 +80,17 @@ def test_rsa_seal_round_trip(plain, ca):
     assert (s.intact, s.trusted, s.covers_whole_file, s.algorithm) == (True, True, True, "RSA-SHA256")
 
 
-def test_sign_cms_round_trip(plain, ca):
-    data = ofdsign.sign_ofd(plain, ca["signer"].key, ca["signer"], sign_time=dt.datetime(2026, 5, 1, tzinfo=UTC))
+@pytest.mark.parametrize("style", ["detached", "digest"])
+def test_sign_cms_round_trip(plain, ca, style):
+    data = ofdsign.sign_ofd(plain, ca["signer"].key, ca["signer"], sign_time=dt.datetime(2026, 5, 1, tzinfo=UTC),
+                            style=style)
     r = check(data, ca["root"])
     assert [(s.kind, s.intact, s.trusted, s.covers_whole_file) for s in r.signatures] == [("ofd-sign", True, True, True)]
+    # and the same value does not verify once Signature.xml changes
+    f = files(data)
+    f["Doc_0/Signs/Sign_0/Signature.xml"] = f["Doc_0/Signs/Sign_0/Signature.xml"].replace(b"checker-testkit", b"checker-testkiT")
+    r = check(ofdsign.write_zip(f), ca["root"])
+    assert r.verdict == "fail" and not r.signatures[0].intact
 
 
 def test_sign_raw_value_is_not_verifiable(plain, ca):

@@ -154,7 +154,10 @@ def parse_seal_value(value) -> SealInfo:
     if len(items) == 2:
         version = "v1"
         info = items[0]
-        sign_info = _seq(items[1], "SES_SignInfo")
+        si = items[1]
+        if isinstance(si, core.BitString):  # seen in the wild: SES_SignInfo wrapped in a BIT STRING
+            si = _load(_bits(si, "SES_SignInfo"), "SES_SignInfo")
+        sign_info = _seq(si, "SES_SignInfo")
         if len(sign_info) != 3:
             raise SesError("SES_SignInfo: expected 3 fields")
         maker_cert = _octets(sign_info[0], "SES_SignInfo.cert")

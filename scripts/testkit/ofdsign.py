@@ -349,9 +349,14 @@ def _with_timestamp(ses_der: bytes, token: bytes) -> bytes:
 
 
 def sign_ofd(data: bytes, key: pki.Key, cert: pki.Issued, *, chain=(), gm: bool = True, check_method: str = "sm3",
-             sign_time: dt.datetime | None = None, protect: list[str] | None = None, raw: bool = False) -> bytes:
-    """Type="Sign": SignedValue.dat = CMS SignedData detached over Signature.xml (GB/T 35275 style,
-    GM/T 0010 OIDs when ``gm``), or with ``raw=True`` a bare signature value (no certificate)."""
+             sign_time: dt.datetime | None = None, protect: list[str] | None = None, raw: bool = False,
+             style: str = "detached") -> bytes:
+    """Type="Sign": SignedValue.dat = CMS SignedData (GM/T 0010 OIDs when ``gm``) over Signature.xml.
+
+    ``style="detached"``: detached content with signed attributes (as the Yunnan CA product in the
+    corpus); ``style="digest"``: GB/T 35275 as ofdrw writes it — eContent = hash(Signature.xml),
+    no signed attributes, signature over that eContent.  ``raw=True``: a bare signature value
+    (no certificate; not verifiable)."""
     from . import cms as tcms
 
     sig_oid, dname = _sig_alg(key, "SM2" if key.kind == "sm2" else "RSA")
@@ -363,7 +368,11 @@ def sign_ofd(data: bytes, key: pki.Key, cert: pki.Issued, *, chain=(), gm: bool 
     if raw:
         value = key.sign(sig_xml, dname)
     else:
-        value = tcms.sign_detached(sig_xml, cert, list(chain), gm=gm and key.kind == "sm2", signing_time=when)
+        if style == "digest":
+            value = tcms.sign_detached(_digest(dname, sig_xml), cert, list(chain), gm=gm and key.kind == "sm2",
+                                       detached=False, signed_attrs=False)
+        else:
+            value = tcms.sign_detached(sig_xml, cert, list(chain), gm=gm and key.kind == "sm2", signing_time=when)
     files[f"{sign_dir}/SignedValue.dat"] = value
     return write_zip(files)
 
