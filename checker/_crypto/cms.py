@@ -15,7 +15,7 @@ from asn1crypto import core, tsp as _tsp, x509 as _x509
 
 from . import CryptoError, MalformedCrypto, UnsupportedAlgorithm
 from .digest import WEAK_DIGESTS, hash_bytes, hash_chunks, name_for_oid
-from .sigalg import describe as _describe, verify as _verify
+from .sigalg import describe as _describe, digest_for as _digest_for, verify as _verify
 from .x509 import Certificate, load_certificate
 
 OID_SIGNED_DATA = "1.2.840.113549.1.7.2"
@@ -302,6 +302,12 @@ def _verify_signed_data(info: SignedDataInfo, content, signer_index: int) -> Cms
                                content_type=info.content_type, details=tuple(details))
     if dname in WEAK_DIGESTS:
         problem("CRYPTO_WEAK_DIGEST", dname)
+    try:
+        sig_hash = _digest_for(signer.sig_alg_oid, signer.digest_oid, signer.sig_params)
+    except CryptoError:
+        sig_hash = ""
+    if sig_hash in WEAK_DIGESTS:
+        problem("CRYPTO_WEAK_DIGEST", sig_hash)
     digest = hash_chunks(dname, chunks)
 
     intact = False
