@@ -72,8 +72,10 @@ def analyse_ofd(data: bytes, ctx: Context) -> EngineOutput:
             if r.intact and not whole:
                 missing = sorted(visible - r.covered_ok)
                 ctx.add("OFD_SIG_PARTIAL", index=r.index, count=len(missing), files=", ".join(missing[:5]))
+                r.codes.append("OFD_SIG_PARTIAL")
             if r.intact:
                 ctx.add("SIG_OK", index=r.index)
+                r.codes.append("SIG_OK")
             out.signatures.append(signatures.report(r, whole))
             if r.intact:
                 for n in signatures.signer_names(r):
