@@ -283,3 +283,17 @@ def test_removed_signature_listing_is_reported(plain, ca):
     r = check(ofdsign.write_zip(f), ca["root"])
     assert r.verdict != "pass"
     assert {"NO_SIGNATURE", "OFD_ORPHAN_SIGNATURE_FILE"} <= codes(r)
+
+
+def test_icc_profile_is_visible_content(plain, ca):
+    """A colour profile named by a resource changes what is shown: it must be covered."""
+    f = files(plain)
+    f["Doc_0/PublicRes.xml"] = f["Doc_0/PublicRes.xml"].replace(
+        b"<ofd:Fonts>", b'<ofd:ColorSpaces><ofd:ColorSpace ID="9" Type="RGB" Profile="srgb.icc"/></ofd:ColorSpaces><ofd:Fonts>')
+    f["Doc_0/Res/srgb.icc"] = b"fake icc profile"
+    doc = ofdsign.write_zip(f)
+    protect = [n for n in f if n != "Doc_0/Res/srgb.icc"]
+    r = check(seal(doc, ca, protect=protect), ca["root"])
+    assert r.verdict == "fail" and "OFD_UNCOVERED_CONTENT" in codes(r)
+    r = check(seal(doc, ca), ca["root"])
+    assert r.signatures[0].covers_whole_file and "OFD_UNCOVERED_CONTENT" not in codes(r)

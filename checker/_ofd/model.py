@@ -163,6 +163,16 @@ class Model:
             doc_locs = [n.text for n in body.findall("DocRoot")]
             if not doc_locs:
                 raise MalformedInput("no DocRoot", code="OFD_NO_ROOT")
+            for vs in body.findall("Versions"):  # other versions a reader may offer to show
+                for v in vs.findall("Version"):
+                    vname = self._need(root_name, v.get("BaseLoc"), "Version", VISIBLE)
+                    if vname is not None:
+                        vnode = self.xml(vname)
+                        for fl in vnode.path("FileList", "File"):
+                            self._need(vname, fl.text, "Version file", VISIBLE)
+                        dp = vnode.findtext("DocRoot")
+                        if dp:
+                            self._need(vname, dp, "Version DocRoot", VISIBLE)
             for loc in doc_locs:
                 name = self._need(root_name, loc, "DocRoot", VISIBLE)
                 if name is None:
@@ -263,6 +273,10 @@ class Model:
             for f in fonts.findall("Font"):
                 for ff in f.findall("FontFile"):
                     self._need(anchor, ff.text, "Font", VISIBLE, ddir)
+        for css in rnode.findall("ColorSpaces"):
+            for cs in css.findall("ColorSpace"):
+                if cs.get("Profile"):
+                    self._need(anchor, cs.get("Profile"), "ColorSpace", VISIBLE, ddir)
         for mms in rnode.findall("MultiMedias"):
             for mm in mms.findall("MultiMedia"):
                 for mf in mm.findall("MediaFile"):
