@@ -23,7 +23,7 @@ OK_LEVELS = ("NONE", "LTA_UPDATES", "FORM_FILLING")
 def pyhanko_status(data: bytes, roots=()):
     """[(intact_and_valid, coverage, modification_level, docmdp_ok)] or an exception name."""
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
     from pyhanko_certvalidator import ValidationContext
 
     logging.disable(logging.CRITICAL)
@@ -31,7 +31,11 @@ def pyhanko_status(data: bytes, roots=()):
         r = PdfFileReader(io.BytesIO(data), strict=False)
         out = []
         for s in r.embedded_signatures:
-            st = validate_pdf_signature(s, ValidationContext(trust_roots=list(roots), allow_fetching=False))
+            vc = ValidationContext(trust_roots=list(roots), allow_fetching=False)
+            if s.sig_object_type == "/DocTimeStamp":
+                st = validate_pdf_timestamp(s, validation_context=vc)
+            else:
+                st = validate_pdf_signature(s, vc)
             out.append((bool(st.intact and st.valid), st.coverage.name,
                         st.modification_level.name if st.modification_level else None, bool(st.docmdp_ok)))
         return out
@@ -127,6 +131,7 @@ def test_corpus_broken_is_error_with_message(shared_corpus, name):
 @pytest.fixture(scope="module", params=["rsa", "ecdsa"])
 def material(request):
     p = ps.cached_pki(request.param)
+    tsa_pki = ps.cached_pki("rsa")  # pyHanko's dummy TSA is RSA-only
     kw = dict(key_pem=p.leaf.key.to_pem(), cert_pem=p.leaf.pem, chain_pem=[p.ca.pem])
     base = ps.base_pdf(pa.GENUINE)
     s1 = ps.pyhanko_sign(base, **kw)
@@ -147,11 +152,16 @@ def material(request):
         "evil-annotation-p3": pa.evil_annotation(certs[3]),
         "sneaky-p2": pa.sneaky_signature(certs[2], p, sign=False),
         "shadow-font": pa.shadow_replace_font(s1),
+        "pyhanko-embedded-timestamp": ps.pyhanko_sign(base, use_pades=True, tsa=tsa_pki.tsa, **kw),
+        "pyhanko-doc-timestamp": ps.pyhanko_doc_timestamp(s1, tsa_pki.tsa, [tsa_pki.ca]),
+        "pyhanko-on-objstm-base": ps.pyhanko_sign(ps.base_pdf(pa.GENUINE, objstm=True), **kw),
+        "pyhanko-objstm-then-isa": pa.isa_replace_content(ps.pyhanko_sign(ps.base_pdf(pa.GENUINE, objstm=True), **kw),
+                                                          xref_stream=True),
         "testkit-signed": ps.sign_pdf(base, p.leaf, p.chain),
         "testkit-dss": ps.add_dss(ps.sign_pdf(base, p.leaf, p.chain), [p.ca.der]),
         "testkit-twice": ps.sign_pdf(ps.sign_pdf(base, p.leaf, p.chain), p.leaf, p.chain, field_name="S2"),
     }
-    return p, cases
+    return p, tsa_pki, cases
 
 
 # STRICTER cases: pyHanko accepts, we do not.
@@ -163,16 +173,17 @@ STRICTER = {
 CASES = ["pyhanko-single", "pyhanko-pades", "pyhanko-sha512", "pyhanko-certify1", "pyhanko-certify2",
          "pyhanko-certify3", "pyhanko-twice", "pyhanko-certify2-then-sign", "pyhanko-three-revisions",
          "pyhanko-twice-visible", "certify1-then-sign", "isa", "isa-xref-stream", "evil-annotation",
-         "evil-annotation-p3", "sneaky-p2", "shadow-font", "testkit-signed", "testkit-dss", "testkit-twice"]
+         "evil-annotation-p3", "sneaky-p2", "shadow-font", "testkit-signed", "testkit-dss", "testkit-twice",
+         "pyhanko-embedded-timestamp", "pyhanko-doc-timestamp", "pyhanko-on-objstm-base", "pyhanko-objstm-then-isa"]
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_generated_agree_with_pyhanko(material, case):
-    p, cases = material
+    p, tsa_pki, cases = material
     data = cases[case]
-    st = pyhanko_status(data, [p.root.cert])
+    st = pyhanko_status(data, [p.root.cert, tsa_pki.root.cert])
     assert not isinstance(st, str), st
-    r = check_bytes(data, case, Options(trust=(p.root.pem,)))
+    r = check_bytes(data, case, Options(trust=(p.root.pem, tsa_pki.root.pem)))
     # intactness of every signature over its own revision: always the same answer
     assert [s.intact for s in r.signatures] == [x[0] for x in st], (st, r.signatures)
     assert all(s.trusted for s in r.signatures if s.intact)
@@ -182,3 +193,7 @@ def test_generated_agree_with_pyhanko(material, case):
         assert ph_accepts(st) != expected  # still stricter (update the table if pyHanko changes)
     if not all(expected):
         assert r.verdict == "fail"
+    if case == "pyhanko-embedded-timestamp":
+        assert r.signatures[0].timestamp
+    if case == "pyhanko-doc-timestamp":
+        assert [s.kind for s in r.signatures] == ["pdf-signature", "pdf-timestamp"]

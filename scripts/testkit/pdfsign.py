@@ -424,7 +424,7 @@ def add_dss(data: bytes, certs_der=(), xref_stream: bool = False) -> bytes:
 
 def pyhanko_sign(data: bytes, kind: str = "rsa", *, field_name: str = "Sig1", certify: int | None = None,
                  visible: bool = False, key_pem: bytes | None = None, cert_pem: bytes | None = None,
-                 chain_pem=(), md: str | None = None, use_pades: bool = False) -> bytes:
+                 chain_pem=(), md: str | None = None, use_pades: bool = False, tsa=None) -> bytes:
     """Sign with pyHanko (the differential oracle's own signer) using testkit PEM material."""
     from pyhanko.sign import fields, signers
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -455,7 +455,28 @@ def pyhanko_sign(data: bytes, kind: str = "rsa", *, field_name: str = "Sig1", ce
     elif field_name:
         new_field = fields.SigFieldSpec(field_name)
     out = io.BytesIO()
-    signers.PdfSigner(meta, signer, new_field_spec=new_field).sign_pdf(w, output=out)
+    stamper = _pyhanko_tsa(tsa, others) if tsa is not None else None
+    signers.PdfSigner(meta, signer, new_field_spec=new_field, timestamper=stamper).sign_pdf(w, output=out)
+    return out.getvalue()
+
+
+def _pyhanko_tsa(tsa, others):
+    from pyhanko.keys import load_private_key_from_pemder_data as lk
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    return DummyTimeStamper(tsa_cert=tsa.cert, tsa_key=lk(tsa.key.to_pem(), passphrase=None),
+                            certs_to_embed=SimpleCertificateStore.from_certs(list(others)))
+
+
+def pyhanko_doc_timestamp(data: bytes, tsa, chain=()) -> bytes:
+    """A pyHanko ETSI.RFC3161 document timestamp (``tsa``: a testkit Issued with key)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
+    w = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    out = io.BytesIO()
+    signers.PdfTimeStamper(_pyhanko_tsa(tsa, [c.cert for c in chain])).timestamp_pdf(w, md_algorithm="sha256", output=out)
     return out.getvalue()
 
 
