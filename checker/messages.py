@@ -138,6 +138,7 @@ MESSAGES: dict[str, Message] = {
     "OFD_CMS_DATA_OID_MIX": M("info", "签章 {index}：签名数据混用了 PKCS#7 与国密（GM/T 0010）的“数据”类型标识，二者含义相同，不影响验证。", "Signature {index}: the CMS mixes the PKCS#7 and GM/T 0010 'data' content-type OIDs; both mean data, accepted."),
     "OFD_SIG_TYPE_MISMATCH": M("info", "签章 {index}：签章列表中标注的类型（{type}）与签章数据的实际格式不符，按实际格式核验。", "Signature {index}: the declared type ({type}) does not match the signed value's format; verified as what it is."),
     "OFD_ORPHAN_SIGNATURE_FILE": M("warn", "文件包中有签章文件 {file}，但文档的签章列表没有列出它：签章可能已被移除，请以发证渠道的原件为准。", "Package holds signature file {file} that the document's signature list does not name: a seal may have been removed."),
+    "OFD_SEAL_SIGNER_UNCHECKED": M("warn", "签章 {index}：电子印章没有列出授权的签章人证书，无法确认签章人有权使用该印章。", "Signature {index}: the seal lists no authorised signer certificates; the signer's right to use it cannot be checked."),
     # ---- QR codes (checker/_cert/qr) -------------------------------------
     "QR_NOT_CHECKED": M("info", "未检查二维码（当前环境没有二维码识别组件）。", "QR codes were not checked (no QR decoder available here)."),
     "QR_DECODE_FAILED": M("info", "二维码识别出错，未能检查二维码：{detail}", "QR decoding failed; QR codes not checked: {detail}"),

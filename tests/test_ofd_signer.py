@@ -297,3 +297,9 @@ def test_icc_profile_is_visible_content(plain, ca):
     assert r.verdict == "fail" and "OFD_UNCOVERED_CONTENT" in codes(r)
     r = check(seal(doc, ca), ca["root"])
     assert r.signatures[0].covers_whole_file and "OFD_UNCOVERED_CONTENT" not in codes(r)
+
+
+def test_seal_without_signer_list_is_not_proven(plain, ca):
+    r = check(seal(plain, ca, seal_certs=[]), ca["root"])
+    assert "OFD_SEAL_SIGNER_UNCHECKED" in codes(r) and r.verdict != "pass"
+    assert r.signatures[0].intact

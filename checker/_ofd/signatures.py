@@ -291,6 +291,9 @@ def _check_seal(model, ctx, sc: _Ctx, signed_info: Node, entry, s: ses.SesSignat
     listed = False
     if seal.cert_list:
         listed = any(c == s.cert for c in seal.cert_list)
+        if not listed:  # same key under another encoding of the certificate
+            own_key = _spki(s.cert)
+            listed = own_key is not None and any(_spki(c) == own_key for c in seal.cert_list)
     for alg_name, dig in seal.cert_digest_list:
         n = _CHECK_METHODS.get(alg_name.lower().strip(), "sm3")
         try:
@@ -298,7 +301,9 @@ def _check_seal(model, ctx, sc: _Ctx, signed_info: Node, entry, s: ses.SesSignat
                 listed = True
         except CryptoError:
             pass
-    if not listed:
+    if not seal.cert_list and not seal.cert_digest_list:
+        sc.add("OFD_SEAL_SIGNER_UNCHECKED")
+    elif not listed:
         sc.add("OFD_SEAL_SIGNER_NOT_LISTED")
         res.seal_ok = False
     # validity of the seal at signing time
@@ -315,6 +320,13 @@ def _check_seal(model, ctx, sc: _Ctx, signed_info: Node, entry, s: ses.SesSignat
         if model.pkg.read(path) != seal.der:
             sc.add("OFD_SEAL_FILE_MISMATCH", file=loc)
             res.seal_ok = False
+
+
+def _spki(cert_der: bytes) -> bytes | None:
+    try:
+        return _x509.Certificate.load(cert_der).public_key.dump()
+    except (ValueError, TypeError, KeyError):
+        return None
 
 
 def _check_timestamp(sc: _Ctx, token: bytes, signature: bytes) -> None:
@@ -419,10 +431,10 @@ def _raw_signature(value: bytes) -> bool:
         return True
     try:
         v = core.load(value, strict=True)
-    except (ValueError, TypeError):
+        return (isinstance(v, core.Sequence) and len(v) == 2
+                and all(isinstance(v[i], core.Integer) for i in range(2)))
+    except (ValueError, TypeError):  # asn1crypto parses children lazily (len, indexing)
         return False
-    return (isinstance(v, core.Sequence) and len(v) == 2
-            and all(isinstance(v[i], core.Integer) for i in range(2)))
 
 
 # -- trust ------------------------------------------------------------------------
