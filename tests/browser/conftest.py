@@ -2,7 +2,7 @@
 
 * ``site_dir``: the built site (``make build``); fails with a clear message when it is missing.
 * ``site_server``: ``scripts/serve.py`` on a free port of 127.0.0.1 -> ``SiteServer(url, origin)``.
-* ``browser``: Debian's ``/usr/bin/chromium`` (``playwright install`` cannot download browsers here;
+* ``browser`` (module scope, see ``playwright_instance``): Debian's ``/usr/bin/chromium`` (``playwright install`` cannot download browsers here;
   ``make test`` installs chromium with apt when it is missing).
 * ``context``: a fresh browser context whose every request (pages, workers, websockets) is
   recorded by a ``RequestRecorder``; ``recorder.assert_same_origin_get(origin)`` fails on any
@@ -127,7 +127,9 @@ def site_server(site_dir):
         server.server_close()
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an asyncio loop running in the main
+# thread while it is open, which breaks later tests that call asyncio.run() (pyHanko does).
+@pytest.fixture(scope="module")
 def playwright_instance():
     from playwright.sync_api import sync_playwright  # dev dependency
 
@@ -135,7 +137,7 @@ def playwright_instance():
         yield pw
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_instance):
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} not found: `make test` installs Debian's chromium "
