@@ -257,3 +257,32 @@ def test_sm2_signature_verified_independently_with_openssl(base, tmp_path):
     # and OpenSSL rejects a tampered attribute set, so the check above is meaningful
     (tmp_path / "attrs").write_bytes(b"\x31" + si["signed_attrs"].dump()[1:-1] + b"\x00")
     assert subprocess.run(cmd, capture_output=True, text=True).returncode != 0
+
+
+def test_second_signer_may_extend_form_resources_but_not_change_them(base, pki):
+    """Acrobat-style second signing adds fonts to /AcroForm /DR: harmless; changing one is not."""
+    s1 = ps.sign_pdf(base, pki.leaf, pki.chain)
+    info = ps.inspect(s1)
+    root = ps.raw_object(s1, info.root)
+    af = int(re.search(rb"/AcroForm\s+(\d+)", root).group(1))
+    n = info.size
+    body = ps.raw_object(s1, af)
+    with_dr = ps.append_update(s1, {af: ps.add_keys(body, b"/DR << /Font << /Helv %d 0 R >> >>" % n),
+                                    n: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"})
+    s2 = ps.sign_pdf(with_dr, pki.leaf, pki.chain, field_name="Sig2")
+    r = check_bytes(s2, "c.pdf", trusted(pki))
+    assert not ours(r, ("fail", "error")), ours(r)
+    assert r.signatures[0].covers_whole_file
+    # the second signer extends /DR: allowed
+    m = ps.inspect(s2).size
+    new_af = re.sub(rb"/DR << /Font << [^>]* >> >>", b"/DR << /Font << /Helv %d 0 R /ZaDb %d 0 R >> >>" % (n, m),
+                    ps.raw_object(s2, af))
+    assert new_af != ps.raw_object(s2, af)
+    s_dr = ps.append_update(s2, {af: new_af,
+                                 m: b"<< /Type /Font /Subtype /Type1 /BaseFont /ZapfDingbats >>"})
+    r = check_bytes(s_dr, "c.pdf", trusted(pki))
+    assert not ours(r, ("fail", "error")), ours(r)
+    # ...but re-pointing an existing font name is a change of what regenerated appearances show
+    s_bad = ps.append_update(s2, {n: b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>"})
+    r = check_bytes(s_bad, "c.pdf", trusted(pki))
+    assert r.verdict == "fail"

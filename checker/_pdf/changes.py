@@ -98,6 +98,7 @@ class Roles:
     sig_widgets: set = field(default_factory=set)  # widgets of those fields
     sig_values: set = field(default_factory=set)  # signature dictionaries (object numbers)
     fields: set = field(default_factory=set)
+    dr: set = field(default_factory=set)  # AcroForm /DR and its indirect sub-dictionaries
     page_count: int = 0
 
 
@@ -163,6 +164,14 @@ def compute_roles(pdf, view) -> Roles:
                 if f.ref is not None:
                     roles.sig_fields_empty.add(f.ref.num)
                 roles.sig_widgets.update(w.num for w in f.widgets if isinstance(w, Ref))
+    acro = pdf.get(view, root.get("AcroForm"))
+    if isinstance(acro, PdfDict):
+        dr = acro.get("DR")
+        if isinstance(dr, Ref):
+            roles.dr.add(dr.num)
+        drd = pdf.get(view, dr)
+        if isinstance(drd, PdfDict):
+            roles.dr.update(v.num for v in drd.values() if isinstance(v, Ref))
     roles.reachable = reachable(pdf, view, root, skip_root_keys=("DSS",))
     roles.reachable.add(roles.root)
     dss = root.get("DSS")
@@ -343,6 +352,12 @@ class ChangeAnalysis:
             return
         if num in ro.sig_fields_empty or num in ro.sig_widgets:
             return self._sig_field(num, old, new)
+        if num in ro.dr:
+            if isinstance(old, PdfDict) and isinstance(new, PdfDict) and self._additive(old, new, 1):
+                r.note("form default resources extended")
+            else:
+                r.fail("PDF_FORM_CHANGED", f"form default resources (object {num}) changed")
+            return
         if num in ro.dss and num not in ro.reachable:
             r.note("validation data (/DSS)")
             return
@@ -409,6 +424,9 @@ class ChangeAnalysis:
         for k in sorted(set(old) | set(new)):
             if k in ("Fields", "SigFlags"):
                 continue
+            if k == "DR" and self._additive(old.get(k), new.get(k)):
+                r.note("form default resources extended")
+                continue
             if not same(old.get(k), new.get(k)):
                 r.fail("PDF_FORM_CHANGED", f"interactive form entry /{k} changed")
         of = self.pdf.get(self.signed, old.get("Fields")) if "Fields" in old else []
@@ -422,6 +440,33 @@ class ChangeAnalysis:
             return
         if nf_arr_changed or not same(of, nf):
             self._fields_growth(of, nf)
+
+    def _additive(self, old, new, depth: int = 0) -> bool:
+        """``new`` only adds entries to ``old`` (dicts, two levels: /DR and its /Font etc.).
+
+        Signers add fonts for their own appearance to /DR; existing entries must stay the same
+        (a viewer regenerating a field's appearance would otherwise draw something else).
+        """
+        if old is None:
+            old = PdfDict()
+        if isinstance(old, Ref) and old == new:
+            return True
+        od = self.pdf.get(self.signed, old)
+        nd = self.pdf.get(self.final, new)
+        if isinstance(new, Ref) and self.pdf.full_loc(self.signed, new.num) is not None and new != old:
+            return False  # an older object repurposed
+        if isinstance(old, Ref) and isinstance(new, Ref) and old != new:
+            return False
+        if not (isinstance(od, dict) and isinstance(nd, dict)):
+            return False
+        for k, v in od.items():
+            if k not in nd:
+                return False
+            if same(v, nd[k]):
+                continue
+            if depth >= 1 or not self._additive(v, nd[k], depth + 1):
+                return False
+        return True
 
     def _fields_growth(self, of: list, nf: list) -> None:
         r = self.r
