@@ -126,10 +126,10 @@ def qr_svg(data: str) -> str:
     qr.add_data(data)
     qr.make(fit=True)
     svg = qr.make_image().to_string(encoding="unicode")
-    # Drop the XML declaration: the SVG is inlined into HTML.
+    # Inlined into HTML: drop the XML declaration and the fixed id (several codes share a page).
     if svg.startswith("<?xml"):
         svg = svg[svg.index("?>") + 2 :].lstrip()
-    return svg
+    return svg.replace(' id="qr-path"', "")
 
 
 def training_qr_block(site_url: str, files) -> str:

@@ -65,8 +65,31 @@ def test_guide_page_screenshot(context, site_server, path, label, viewport):
     context.recorder.assert_same_origin_get(site_server.origin)
 
 
-def test_handout_prints_without_site_chrome(context, site_server):
-    page, _ = open_page(context, site_server.url + "handout.html", DESKTOP)
+@pytest.fixture(scope="module")
+def guide_build_server():
+    """The guide built with a site address (tests/guide_site.py), so the handout has QR codes."""
+    import sys
+
+    from serve import serve_in_thread  # scripts/ is on sys.path (tests/conftest.py)
+
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+    from guide_site import TEST_SITE_URL, built_site
+
+    server = serve_in_thread(built_site(), "127.0.0.1", 0, quiet=True)
+    host, port = server.server_address[:2]
+    try:
+        yield f"http://{host}:{port}/", TEST_SITE_URL
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_handout_prints_on_one_or_two_pages_with_scannable_qr_codes(context, guide_build_server):
+    import pypdfium2
+    import zxingcpp
+
+    url, site_url = guide_build_server
+    page, _ = open_page(context, url + "handout.html", DESKTOP)
     page.emulate_media(media="print")
     hidden = page.evaluate("""['.md-header', '.md-sidebar--primary', '.md-footer', '.md-search']
         .map(s => document.querySelector(s)).filter(Boolean)
@@ -76,8 +99,14 @@ def test_handout_prints_without_site_chrome(context, site_server):
     page.screenshot(path=str(OUT / "guide-handout-print.png"), full_page=True)
     pdf = page.pdf(format="A4", print_background=True)
     (OUT / "guide-handout.pdf").write_bytes(pdf)
-    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
-    assert 1 <= pages <= 3, f"the handout prints on {pages} A4 pages"
+    doc = pypdfium2.PdfDocument(pdf)
+    assert 1 <= len(doc) <= 2, f"the handout prints on {len(doc)} A4 pages"
+    # the printed QR codes scan back to the intranet address (rendered at 200 dpi)
+    found = set()
+    for i in range(len(doc)):
+        image = doc[i].render(scale=200 / 72).to_pil().convert("L")
+        found |= {r.text for r in zxingcpp.read_barcodes(image)}
+    assert found == {site_url, site_url + "checker/index.html", site_url + "faq.html"}, found
 
 
 # Each expected page has the word only inside body sentences, not in a heading or title.
