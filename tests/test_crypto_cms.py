@@ -261,3 +261,20 @@ def test_sm2_cms_signature_checked_by_openssl(tmp_path):
                         "-pkeyopt", "distid:1234567812345678"], capture_output=True, timeout=60)
     assert r.returncode == 0, r.stdout + r.stderr
     assert verify(der, WHOLE).valid
+
+
+def test_data_oid_mix_helper():
+    kit = pki.demo_pki("sm2")
+    mixed = tcms.sign_detached(DATA, kit.leaf, [kit.ca], content_type_attr_override="1.2.156.10197.6.1.4.2.1")
+    info = cms.parse_signed_data(mixed)
+    v = cms.verify_signed_data(info, DATA)
+    assert not v.valid and "CRYPTO_CONTENT_TYPE_MISMATCH" in v.problems  # strict by default
+    v2, mixed_flag = cms.accept_data_oid_mix(info, v)
+    assert mixed_flag and v2.valid and "CRYPTO_CONTENT_TYPE_MISMATCH" not in v2.problems
+    # not accepted when anything else is wrong, or for a non-data content type
+    bad = cms.verify_signed_data(info, [DATA[0], b"changed"])
+    assert cms.accept_data_oid_mix(info, bad) == (bad, False)
+    tst = tcms.sign_detached(DATA, kit.leaf, [kit.ca], content_type_attr_override="1.2.840.113549.1.9.16.1.4")
+    info3 = cms.parse_signed_data(tst)
+    v3 = cms.verify_signed_data(info3, DATA)
+    assert cms.accept_data_oid_mix(info3, v3) == (v3, False)

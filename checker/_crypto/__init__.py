@@ -81,6 +81,9 @@ cms.py
         TimestampInfo(intact, valid, gen_time, hash_algorithm, tsa_cert, certificates, serial,
                       signature_algorithm, problems)
     find_signer_cert(info, signer) -> Certificate | None
+    accept_data_oid_mix(info, v) -> (CmsVerification, bool)
+        opt-in: a PKCS#7-data vs GM/T 0010-data contentType mix (seen in real GM products) is the
+        only objection -> valid=True, flag True (report it as an info finding of your engine).
 
 trust.py
     TrustStore.from_options(options) -> TrustStore

@@ -479,3 +479,27 @@ def _verify_timestamp_token(der: bytes, data) -> TimestampInfo:
         signature_algorithm=v.signature_algorithm,
         problems=tuple(problems),
     )
+
+
+def accept_data_oid_mix(info: SignedDataInfo, v: CmsVerification) -> tuple[CmsVerification, bool]:
+    """Treat a PKCS#7-data / GM/T 0010-data content-type mix as equivalent.
+
+    Real GM products write eContentType = 1.2.840.113549.1.7.1 with a contentType attribute
+    1.2.156.10197.6.1.4.2.1 (or the reverse).  Both mean "data", so this is no content-type
+    substitution.  When it is the *only* reason for ``valid=False`` (signature verified, digest
+    intact), returns ``(v with valid=True and CRYPTO_CONTENT_TYPE_MISMATCH removed, True)``;
+    otherwise ``(v, False)``.  Engines report the mix with an info finding of their own.
+    """
+    import dataclasses
+
+    probs = set(v.problems)
+    detail = dict(v.details or ()).get("CRYPTO_CONTENT_TYPE_MISMATCH")
+    if (v.valid or not v.intact or "CRYPTO_CONTENT_TYPE_MISMATCH" not in probs
+            or {"CRYPTO_SIGNATURE_INVALID", "CRYPTO_SIGNER_CERT_MISSING"} & probs
+            or (probs & _INVALIDATING) - {"CRYPTO_CONTENT_TYPE_MISMATCH"}
+            or detail not in _DATA_OIDS or info.content_type not in _DATA_OIDS or detail == info.content_type):
+        return v, False
+    return dataclasses.replace(
+        v, valid=True,
+        problems=tuple(p for p in v.problems if p != "CRYPTO_CONTENT_TYPE_MISMATCH"),
+        details=tuple(d for d in v.details if d[0] != "CRYPTO_CONTENT_TYPE_MISMATCH")), True
