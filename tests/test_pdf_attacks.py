@@ -221,3 +221,35 @@ def test_attacks_on_sm2_signed_file():
     for data in (pa.isa_replace_content(signed), pa.swa(signed), pa.evil_annotation(signed),
                  pa.shadow_replace_font(signed), pa.usf_variants(signed)["usf-contents-zero"]):
         assert_fail(data, opts)
+
+
+def test_broken_object_appended_after_signing_fails(signed, opts):
+    """An update whose xref is fine but whose new page object is garbage: tampering, not 'error'."""
+    info = ps.inspect(signed)
+    data = ps.append_update(signed, {info.page_nums[0]: b"<< /Type /Page /Parent 2 0 R /Contents [ 8 0 R >>"})
+    assert_fail(data, opts, "PDF_BROKEN_AFTER_SIGNING", "PDF_CHANGED_AFTER_SIGNING")
+
+
+def test_cli_exit_codes_on_attack_files(signed, opts, victim, tmp_path):
+    import subprocess
+    import sys
+
+    root = tmp_path / "root.pem"
+    root.write_bytes(victim.root.pem)
+    files = {"isa": pa.isa_replace_content(signed), "evil": pa.evil_annotation(signed),
+             "usf": pa.usf_variants(signed)["usf-contents-zero"], "shadow": pa.shadow_replace_font(signed)}
+    paths = []
+    for name, data in files.items():
+        f = tmp_path / f"{name}.pdf"
+        f.write_bytes(data)
+        paths.append(str(f))
+    p = subprocess.run([sys.executable, "-m", "checker", "--json", "--no-qr", "--trust", str(root), *paths],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 2, p.stderr
+    import json
+
+    lines = [json.loads(x) for x in p.stdout.splitlines()]
+    assert [x["verdict"] for x in lines] == ["fail"] * 4
+    p = subprocess.run([sys.executable, "-m", "checker", "--no-qr", "--trust", str(root), paths[0]],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 2 and "签章 1 之后文件内容被修改" in p.stdout

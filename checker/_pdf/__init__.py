@@ -28,15 +28,20 @@ _STRUCTURE = (b"obj", b"xref", b"trailer", b"startxref", b"%%EOF", b"endstream")
 
 
 def analyse_pdf(data: bytes, ctx: Context) -> EngineOutput:
-    out = EngineOutput()
     try:
-        pdf = PdfFile(data, ctx)
+        return _analyse(data, ctx)
     except MalformedInput as exc:
         if _signed_before(data, ctx):
             # a signed revision parses, what was appended does not: tampering, not bad luck
+            ctx.findings[:] = [f for f in ctx.findings if not f.code.startswith(("PDF_", "SIG_", "CRYPTO_", "TRUST_"))]
             ctx.add("PDF_BROKEN_AFTER_SIGNING", detail=exc.detail or str(exc))
-            return out
+            return EngineOutput()
         raise
+
+
+def _analyse(data: bytes, ctx: Context) -> EngineOutput:
+    out = EngineOutput()
+    pdf = PdfFile(data, ctx)
     final = pdf.final
     root = pdf.get(final, final.trailer.get("Root"))
     if not isinstance(root, PdfDict):
@@ -75,7 +80,7 @@ def analyse_pdf(data: bytes, ctx: Context) -> EngineOutput:
         out.signatures.append(rep)
         if rep.intact:
             max_end = max(max_end, end)
-            if rep.signer and rep.signer not in out.signer_names:
+            if rep.signer and _short(rep.signer) not in out.signer_names:
                 out.signer_names.append(_short(rep.signer))
     if not items:
         ctx.add("NO_SIGNATURE")
