@@ -277,3 +277,32 @@ def test_unnamespaced_ofd_is_read():
     assert r.verdict == "warn" and "NO_SIGNATURE" in codes(r) and r.pages == 1
     from checker._ofd import analyse_ofd
     assert analyse_ofd(raw_zip(list(parts.items())), Context(options=Options())).text == "测试"
+
+
+def test_streamed_zip_with_data_descriptors_is_read():
+    """Producers writing to a stream put sizes/CRC in data descriptors (flag 0x08)."""
+    import io
+    import zipfile
+
+    class Stream(io.RawIOBase):
+        def __init__(self):
+            self.buf = bytearray()
+
+        def writable(self):
+            return True
+
+        def write(self, b):
+            self.buf += b
+            return len(b)
+
+        def seekable(self):
+            return False
+
+    s = Stream()
+    with zipfile.ZipFile(s, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, b in minimal_parts():
+            z.writestr(n, b)
+    data = bytes(s.buf)
+    assert struct.unpack_from("<H", data, 6)[0] & 0x08
+    r = run(data)
+    assert r.verdict == "warn" and "NO_SIGNATURE" in codes(r)
