@@ -361,3 +361,14 @@ def test_hostile_text_respects_the_time_budget():
     out = EngineOutput(text="姓名：张三\n" * 5000)
     with pytest.raises(TimeLimitExceeded):
         certificate_checks(b"", "pdf", out, ctx)
+
+
+def test_regno_comparison_rules():
+    from checker._cert.qr import regno_equal
+
+    assert regno_equal("渝250012345678", "250012345678")
+    assert regno_equal("渝250012345678(临)", "渝250012345678")
+    assert not regno_equal("渝250012345678", "川250012345678")
+    assert not regno_equal("渝250012345678", "渝250012345679")
+    assert regno_equal("CQ250012345678", "渝250012345678")  # odd printed shape: digits decide
+    assert not regno_equal("CQ250012345678", "渝250012345600")

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, unquote
 
 from ..options import QrInput
 from .hosts import HostList, classify_host, official_hosts
-from .patterns import NAME_KEYS, REGNO_KEYS, find_regnos, norm_name, norm_regno
+from .patterns import NAME_KEYS, PROVINCES, REGNO_KEYS, find_regnos, norm_name, norm_regno
 
 # Schemes that run code or smuggle content: never on a genuine certificate.
 DANGEROUS_SCHEMES = {"javascript", "data", "vbscript", "file", "blob", "filesystem", "intent"}
@@ -186,16 +186,16 @@ def _uniq(xs):
 
 
 def regno_equal(a: str, b: str) -> bool:
-    """Equal registration numbers.  A payload may omit the province character or the (临) mark,
-    but two different province characters or different digits never match."""
+    """Equal registration numbers.  A payload may omit the province character or the (临) mark;
+    two different province characters or different digits never match.  Unusual printed shapes
+    (already a FIELD_REGNO_SHAPE warning) are compared on their digits."""
     a, b = norm_regno(a).replace("(临)", ""), norm_regno(b).replace("(临)", "")
     if a == b:
         return True
-    pa = a[:1] if a[:1] and not a[:1].isdigit() else ""
-    pb = b[:1] if b[:1] and not b[:1].isdigit() else ""
-    if pa and pb and pa != pb:
+    pa, pb = re.match(r"\D*", a).group(0), re.match(r"\D*", b).group(0)
+    if len(pa) == 1 and len(pb) == 1 and pa in PROVINCES and pb in PROVINCES and pa != pb:
         return False
-    da, db = a[len(pa):], b[len(pb):]
+    da, db = re.sub(r"\D", "", a), re.sub(r"\D", "", b)
     return bool(da) and da == db
 
 
