@@ -372,3 +372,16 @@ def test_regno_comparison_rules():
     assert not regno_equal("渝250012345678", "渝250012345679")
     assert regno_equal("CQ250012345678", "渝250012345678")  # odd printed shape: digits decide
     assert not regno_equal("CQ250012345678", "渝250012345600")
+
+
+@pytest.mark.parametrize("url,expect", [
+    ("https://zfcxjw.cq.gov.cn/v?name=%E5%BC%A0*%E8%BF%9C", "QR_MATCHES_PRINTED"),  # 张*远 (masked)
+    ("https://zfcxjw.cq.gov.cn/v?name=%E6%9D%8E*%E8%BF%9C", "QR_NAME_MISMATCH"),  # 李*远
+    ("https://zfcxjw.cq.gov.cn/v?name=Zhang%20Mingyuan", None),  # pinyin: not comparable
+])
+def test_masked_and_pinyin_names_in_qr(url, expect):
+    c = codes(run(cert_text(), qr=(url,)))
+    if expect is None:
+        assert "QR_NAME_MISMATCH" not in c and "QR_MATCHES_PRINTED" not in c
+    else:
+        assert expect in c

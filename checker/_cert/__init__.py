@@ -17,8 +17,7 @@ from __future__ import annotations
 from .._context import Context, EngineOutput
 from ..result import QrReport
 from .fields import extract_fields
-from .qr import collect_qr, judge_payload, qr_values, regno_equal
-from .patterns import norm_name
+from .qr import collect_qr, judge_payload, name_matches, qr_values, regno_equal
 from .rules import check_fields, check_signer, recognised
 
 
@@ -74,10 +73,11 @@ def _qr_checks(data: bytes, fmt: str, out: EngineOutput, ctx: Context, ex, is_ce
             else:
                 ctx.add("QR_MATCHES_PRINTED", what="注册编号", what_en="registration number")
         if printed_name and names:
-            bad = [n for n in names if n != norm_name(printed_name)]
+            verdicts = [(n, name_matches(n, printed_name)) for n in names]
+            bad = [n for n, ok in verdicts if ok is False]
             if bad:
                 ctx.add("QR_NAME_MISMATCH", qr=bad[0], printed=printed_name)
-            else:
+            elif any(ok for _, ok in verdicts):
                 ctx.add("QR_MATCHES_PRINTED", what="姓名", what_en="name")
 
 

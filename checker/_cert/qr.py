@@ -199,6 +199,18 @@ def regno_equal(a: str, b: str) -> bool:
     return bool(da) and da == db
 
 
+def name_matches(qr: str, printed: str) -> bool | None:
+    """True / False, or None when the two cannot be compared (pinyin against Chinese)."""
+    qr, printed = norm_name(qr), norm_name(printed)
+    if qr == printed:
+        return True
+    if re.search(r"[*＊×]", qr):  # masked: 张*远, 张**
+        return len(qr) == len(printed) and all(c in "*＊×" or c == p for c, p in zip(qr, printed))
+    if qr.isascii() != printed.isascii():
+        return None
+    return False
+
+
 def collect_qr(data: bytes, fmt: str, out, ctx) -> tuple[list[QrInput], bool]:
     """QR codes to judge and whether QR checking happened at all."""
     opts = ctx.options
