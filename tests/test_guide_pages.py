@@ -171,6 +171,9 @@ def test_headings_and_image_alt_text(site, name):
     assert levels.count(1) == 1 and levels[0] == 1, f"{name}: needs exactly one h1, first"
     for prev, cur in zip(levels, levels[1:]):
         assert cur <= prev + 1, f"{name}: heading level jumps from h{prev} to h{cur}"
+    for level, text, anchor in page.headings[1:]:
+        # stable, readable anchors (Chinese headings would otherwise get ids like "_3")
+        assert anchor and re.fullmatch(r"[a-z][a-z0-9-]*", anchor), f"{name}: heading {text!r} has id {anchor!r}"
     for img in page.imgs:
         assert (img.get("alt") or "").strip(), f"{name}: image without alt text: {img.get('src')}"
 
