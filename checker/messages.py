@@ -149,6 +149,7 @@ MESSAGES: dict[str, Message] = {
     "QR_HTTP": M("warn", "二维码网址 {host} 使用不加密的 http 协议，可能被劫持；官方核验网址应使用 https。", "The QR URL for {host} uses unencrypted http; official verification links use https."),
     "QR_NO_SCHEME": M("warn", "二维码内容 {host} 没有写明 https:// 协议，无法确认打开的是官方加密网页。", "The QR payload for {host} has no https:// scheme; the official encrypted page cannot be confirmed."),
     "QR_PORT": M("warn", "二维码网址 {host} 使用了非标准端口 {port}。主机虽属官方域名，但官方核验网址一般不带端口，请谨慎核对。", "The QR URL for {host} uses the non-standard port {port}; official verification links normally have none."),
+    "QR_REDIRECT_PARAM": M("warn", "二维码虽指向官方网站 {host}，但网址参数中夹带了另一个网站 {target}，可能利用跳转把人引到非官方页面。", "The QR URL points to the official {host} but carries another site ({target}) in its parameters, possibly to redirect visitors elsewhere."),
     "QR_NOT_URL": M("warn", "二维码内容不是网址（“{text}”），无法在线核验。", "The QR payload is not a URL (\"{text}\"); it cannot be verified online."),
     "QR_SCHEME_UNSUPPORTED": M("warn", "二维码使用了 {scheme}: 协议，不是网页地址，无法在线核验。", "The QR payload uses the {scheme}: scheme, not a web address; it cannot be verified online."),
     "QR_SCHEME_DANGEROUS": M("fail", "二维码含有危险的 {scheme}: 内容（可执行脚本或内嵌数据），正式证书不会这样做，疑似伪造或恶意文件。", "The QR code holds a dangerous {scheme}: payload (script or inline data); a genuine certificate never does this."),

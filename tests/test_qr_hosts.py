@@ -110,6 +110,8 @@ def test_lookalikes_and_tricks_fail(url, code):
         ("http://zfcxjw.cq.gov.cn/zsyz", "QR_HTTP"),  # official host, unencrypted
         ("zfcxjw.cq.gov.cn/zsyz?regNo=1", "QR_NO_SCHEME"),
         ("https://zfcxjw.cq.gov.cn:8443/zsyz", "QR_PORT"),  # official host, unusual port
+        ("https://zfcxjw.cq.gov.cn/redirect?url=https%3A%2F%2Fevil.com%2Fcert", "QR_REDIRECT_PARAM"),  # open redirect
+        ("https://zfcxjw.cq.gov.cn/jump?to=//zfcxjw.cq.gov.cn.evil.com/", "QR_REDIRECT_PARAM"),
         ("https://zjt.yn.gov.cn/", "QR_HOST_GOV_UNLISTED"),  # a government host we do not list
         ("https://cx.gov.cn/", "QR_HOST_GOV_UNLISTED"),
         ("https://zfcxjw.cq.gov.cn.gov.cn/", "QR_HOST_GOV_UNLISTED"),  # only a government body can own it
@@ -122,6 +124,10 @@ def test_lookalikes_and_tricks_fail(url, code):
 def test_warnings(url, code):
     j = judge(url)
     assert (j.status, j.code) == ("warn", code), (url, j)
+
+
+def test_redirect_to_official_host_is_fine():
+    assert judge("https://zfcxjw.cq.gov.cn/sso?service=https%3A%2F%2Fzwykb.cq.gov.cn%2Fv").code == "QR_OFFICIAL"
 
 
 def test_official_flag_only_for_listed_hosts():

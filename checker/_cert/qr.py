@@ -129,6 +129,14 @@ def _judge_url(t: str, scheme: str, rest: str, hosts: HostList) -> Judgement:
         # The host is what proves who runs the server (its DNS belongs to the official domain),
         # so a port is not a forgery; but official verification links carry none: warn.
         return Judgement(status="warn", code="QR_PORT", official=True, params=(("port", port),), **base)
+    # an official page told to go elsewhere (open redirect): ?url=https://evil.example/
+    for _key, value in pairs:
+        m = re.match(r"\s*(?:https?:)?//([^/?#\\]+)", value, re.I)
+        if m:
+            inner = classify_host(m.group(1).rsplit("@", 1)[-1].split(":")[0], hosts)
+            if inner.status != "info":
+                return Judgement(status="warn", code="QR_REDIRECT_PARAM", official=True,
+                                 params=(("target", inner.host),), **base)
     return Judgement(status="info", code="QR_OFFICIAL", official=True, params=v.params, **base)
 
 
