@@ -6,6 +6,8 @@ import io
 import logging
 import warnings
 
+from ..errors import LimitExceeded
+
 
 def _limits_cm(lim):
     """pypdf's own resource limits, lowered to ours when this pypdf supports them."""
@@ -27,6 +29,8 @@ def _limits_cm(lim):
             "page_tree_maximum_entries": lim.max_pages * 4,
             "page_tree_maximum_depth": lim.max_object_depth,
             "form_fields_maximum_depth": lim.max_object_depth,
+            "stream_parsing_work_maximum_count": getattr(lim, "max_content_ops", 200_000),
+            "xform_maximum_invocations_per_extraction": getattr(lim, "max_form_xobject_calls", 2_000),
             "jbig2dec_binary": None,  # never run an external program
         }
         return apply(**{k: v for k, v in wanted.items() if k in fields})
@@ -61,11 +65,13 @@ def extract_text(data: bytes, ctx) -> tuple[str, str | None]:
                     break
         text = "\f".join(parts)[: lim.max_text_chars]
         return text, None
-    except (RecursionError, MemoryError):
-        return "\f".join(parts)[: lim.max_text_chars], "limit exceeded"
+    except (RecursionError, MemoryError) as exc:
+        raise LimitExceeded(f"page content ({type(exc).__name__})") from None
     except Exception as exc:  # pypdf raises many types on hostile input
         if type(exc).__name__ == "TimeLimitExceeded":
             raise
+        if type(exc).__name__ == "LimitReachedError":  # pypdf's decompression limits (flate bombs)
+            raise LimitExceeded(f"page content: {str(exc)[:120]}") from None
         return "\f".join(parts)[: lim.max_text_chars], f"{type(exc).__name__}: {exc}"[:200]
     finally:
         log.setLevel(old_level)
