@@ -139,6 +139,7 @@ MESSAGES: dict[str, Message] = {
     "OFD_SIG_TYPE_MISMATCH": M("info", "签章 {index}：签章列表中标注的类型（{type}）与签章数据的实际格式不符，按实际格式核验。", "Signature {index}: the declared type ({type}) does not match the signed value's format; verified as what it is."),
     "OFD_ORPHAN_SIGNATURE_FILE": M("warn", "文件包中有签章文件 {file}，但文档的签章列表没有列出它：签章可能已被移除，请以发证渠道的原件为准。", "Package holds signature file {file} that the document's signature list does not name: a seal may have been removed."),
     "OFD_SEAL_SIGNER_UNCHECKED": M("warn", "签章 {index}：电子印章没有列出授权的签章人证书，无法确认签章人有权使用该印章。", "Signature {index}: the seal lists no authorised signer certificates; the signer's right to use it cannot be checked."),
+    "OFD_UNCOVERED_ROOT": M("warn", "入口文件 {file}（文档目录与元数据）不受任何签章保护，其中的文档信息可能被改动。", "Entry file {file} (document list and metadata) is not protected by any seal; its document information may have been changed."),
     # ---- QR codes (checker/_cert/qr) -------------------------------------
     "QR_NOT_CHECKED": M("info", "未检查二维码（当前环境没有二维码识别组件）。", "QR codes were not checked (no QR decoder available here)."),
     "QR_DECODE_FAILED": M("info", "二维码识别出错，未能检查二维码：{detail}", "QR decoding failed; QR codes not checked: {detail}"),

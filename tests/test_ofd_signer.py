@@ -303,3 +303,20 @@ def test_seal_without_signer_list_is_not_proven(plain, ca):
     r = check(seal(plain, ca, seal_certs=[]), ca["root"])
     assert "OFD_SEAL_SIGNER_UNCHECKED" in codes(r) and r.verdict != "pass"
     assert r.signatures[0].intact
+
+
+def test_unprotected_entry_file_is_a_warning(plain, ca):
+    f = files(plain)
+    protect = [n for n in f if n != "OFD.xml"]
+    data = seal(plain, ca, protect=protect)
+    r = check(data, ca["root"])
+    assert "OFD_UNCOVERED_ROOT" in codes(r) and r.verdict != "pass"
+    assert r.signatures[0].intact and not r.signatures[0].covers_whole_file
+    # redirecting DocRoot to a forged document is still a failure (the forged files are uncovered)
+    g = files(data)
+    g["OFD.xml"] = g["OFD.xml"].replace(b"Doc_0/Document.xml", b"Doc_1/Document.xml")
+    for n in list(g):
+        if n.startswith("Doc_0/") and "Signs/" not in n:
+            g["Doc_1/" + n[6:]] = g[n].replace("张三".encode(), "李四".encode())
+    r = check(ofdsign.write_zip(g), ca["root"])
+    assert r.verdict == "fail" and "OFD_UNCOVERED_CONTENT" in codes(r)

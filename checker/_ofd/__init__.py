@@ -57,7 +57,11 @@ def analyse_ofd(data: bytes, ctx: Context) -> EngineOutput:
             if name in covered_any:
                 continue
             role = model.roles.get(name)
-            if role == VISIBLE:
+            if name == model.root_name:
+                # OFD.xml only points to the documents (which must be covered themselves) and
+                # holds DocInfo metadata: a gap here is a warning, not proof of forgery.
+                ctx.add("OFD_UNCOVERED_ROOT", file=name)
+            elif role == VISIBLE:
                 ctx.add("OFD_UNCOVERED_CONTENT", file=name)
             elif role == ATTACHMENT:
                 ctx.add("OFD_UNCOVERED_ATTACHMENT", file=name)

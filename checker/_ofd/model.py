@@ -77,6 +77,7 @@ class Model:
         self.missing: list[tuple[str, str]] = []  # (kind, loc) referenced but absent
         self.shadows: dict[str, set[str]] = {}  # resolved name -> other existing resolutions
         self.pages: list[Page] = []
+        self.root_name: str | None = None
         self._xml: dict[str, Node] = {}
         self._elements = 0
         self._build()
@@ -148,7 +149,7 @@ class Model:
 
     # -- graph -------------------------------------------------------------
     def _build(self) -> None:
-        root_name = self.pkg.find("OFD.xml")
+        root_name = self.root_name = self.pkg.find("OFD.xml")
         if root_name is None:
             raise MalformedInput("OFD.xml missing", code="OFD_NO_ROOT")
         self.mark(root_name, VISIBLE)

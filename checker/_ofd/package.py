@@ -88,12 +88,18 @@ class Package:
         (_, disk, cd_disk, n_disk, n_total, cd_size, cd_off, clen) = struct.unpack_from("<4sHHHHIIH", data, pos)
         if disk != cd_disk or n_disk != n_total:
             raise MalformedInput("multi-disk archive", code="OFD_ZIP_MALFORMED")
+        cd_end = pos
         if 0xFFFF in (n_total,) or 0xFFFFFFFF in (cd_size, cd_off):
             n_total, cd_size, cd_off = self._zip64_eocd(pos)
+            cd_end = struct.unpack_from("<Q", data, pos - 20 + 8)[0]  # the ZIP64 end record follows the directory
         if n_total > self._limits.max_zip_entries:
             raise LimitExceeded(f"{n_total} entries > {self._limits.max_zip_entries}", code="OFD_ZIP_LIMIT")
         if cd_off + cd_size > pos:
             raise MalformedInput("central directory out of range", code="OFD_ZIP_MALFORMED")
+        if cd_off + cd_size != cd_end:
+            # bytes between the directory and its end record: readers that locate the directory
+            # from the end record's position would see another directory (parser differential)
+            raise MalformedInput("data between central directory and end record", code="OFD_ZIP_MALFORMED")
         p = cd_off
         end = cd_off + cd_size
         count = 0

@@ -322,7 +322,10 @@ def _tagged_bits(v) -> bytes:
 
 def _string(v, what: str) -> str:
     if isinstance(v, core.AbstractString):
-        return v.native
+        try:
+            return v.native
+        except (UnicodeDecodeError, ValueError) as exc:  # e.g. a UTF8String that is not UTF-8
+            raise SesError(f"{what}: bad string encoding") from exc
     if isinstance(v, core.OctetString):
         return v.native.decode("utf-8", "replace")
     raise SesError(f"{what}: not a string")
