@@ -23,7 +23,7 @@ CHECKER_SRC   := $(shell find checker -type f \( -name '*.py' -o -name '*.json' 
 SAMPLE_SRC    := $(shell find scripts/make_samples.py scripts/templates scripts/testkit -type f 2>/dev/null)
 DOCS_SRC      := $(shell find docs -type f 2>/dev/null) mkdocs.yml scripts/mkdocs_hooks.py
 
-.PHONY: help setup venv vendor runtime samples build serve test test-unit chromium dist clean distclean
+.PHONY: help setup venv vendor runtime samples build serve test test-unit chromium dist clean distclean bench fuzz
 
 help:
 	@echo "make serve   set up everything, build the site and serve it at http://$(HOST):$(PORT)/"
@@ -102,6 +102,16 @@ test: $(STAMP_VENV) chromium build
 
 test-unit: $(STAMP_VENV)
 	$(PY) -m pytest -m 'not browser' $(PYTEST_ARGS)
+
+# --- Benchmarks and long fuzzing (not part of `make test`; see BENCHMARKS.md) --------------------
+FUZZ_MINUTES ?= 10
+bench: $(STAMP_VENV) chromium build
+	@command -v pdfsig >/dev/null 2>&1 || { echo "installing poppler-utils (pdfsig, for the comparison)"; \
+	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y poppler-utils; }
+	$(PY) scripts/bench.py $(BENCH_ARGS)
+
+fuzz: $(STAMP_VENV)
+	$(PY) scripts/fuzz.py --minutes $(FUZZ_MINUTES)
 
 clean:
 	rm -rf $(SITE) dist build

@@ -1,0 +1,76 @@
+"""Every crash the fuzzers found, kept as a regression test (recipe: seed + mutation).
+
+Add new ones from ``make fuzz`` output (scripts/fuzz.py prints the recipe and writes
+``bench-results/fuzz-crashes/*.json``): seed name, whether the mutation is inside a ZIP entry,
+the operations.  Keep the finding in a comment: which module, which fix.
+"""
+from __future__ import annotations
+
+import pytest
+
+from fuzzing import mutate, seeds
+
+import checker
+
+CASES = [
+    # 2026-11-23, hypothesis (test_mutated_sealed_ofd_entries): SignedValue.dat whose first byte
+    # is 0x31 (SET instead of SEQUENCE) -> asn1crypto's lazy child parsing raised ValueError from
+    # len() in checker/_ofd/signatures.py::_raw_signature -> INTERNAL_ERROR.  Fixed there.
+    ("ofd", "SignedValue.dat", [("flip", 0, 1)]),
+    ("ofd", "SignedValue.dat", [("set", 0, 0x31)]),
+    ("ofd", "SignedValue.dat", [("set", 0, 0xA0)]),
+    # 2026-11-23, scripts/fuzz.py --seed 1: Seal.esl mutated so that a UTF8String holds invalid
+    # UTF-8 -> asn1crypto's .native raised UnicodeDecodeError in checker/_ofd/ses.py::_string
+    # -> INTERNAL_ERROR.  Fixed there (SesError -> the seal is malformed).
+    ("ofd", "Seal.esl", [("flip", 76, 98), ("number", 1478, b"0"), ("set", 3263, 107), ("flip", 486, 209)]),
+]
+
+
+def _entry_index(data: bytes, suffix: str) -> int:
+    names = list(mutate.zip_entries(data))
+    return next(i for i, n in enumerate(names) if n.endswith(suffix))
+
+
+@pytest.mark.parametrize("kind,target,ops", CASES)
+def test_fuzz_regression(kind, target, ops):
+    if kind == "ofd":
+        original, opts = seeds.sealed_ofd()
+        data, _ = mutate.mutate_entry(original, _entry_index(original, target), ops)
+        r = mutate.check_one(data, "regression.ofd", opts)
+        assert r.verdict in ("fail", "error")
+    else:  # pragma: no cover - no PDF crash found yet
+        original, opts = seeds.signed_pdf(target)
+        r = mutate.check_one(mutate.apply(original, ops), "regression.pdf", opts)
+        assert r.verdict != "pass" or mutate.pdf_pass_allowed(original, mutate.apply(original, ops))
+
+
+@pytest.mark.parametrize("value", [b"\x31\x06\x02\x01\x01\x02\x01\x01", b"\x30\x06\x31\x01\x01\x02\x01\x01",
+                                   b"\x30\x80\x02\x01\x01\x00\x00", b"\x30\x03\x02\x01"])
+def test_raw_signature_probe_never_raises(value):
+    from checker._ofd.signatures import _raw_signature
+
+    assert _raw_signature(value) is False
+
+
+def test_ses_string_with_invalid_utf8_is_a_ses_error():
+    from asn1crypto import core
+
+    from checker._ofd import ses
+
+    bad = core.UTF8String.load(b"\x0c\x03\x87\x88\x89")
+    with pytest.raises(ses.SesError):
+        ses._string(bad, "sealName")
+
+
+def test_zip_with_bytes_between_directory_and_end_record_is_malformed():
+    """2026-11-23, scripts/fuzz.py --seed 1 ("dup" of the directory before the end record): the
+    checker read the directory at its declared offset while Python's zipfile (which locates it
+    from the end record) saw a broken one -- a parser differential an attacker can use to show
+    other content to other readers.  Now refused (checker/_ofd/package.py)."""
+    original, opts = seeds.sealed_ofd()
+    eocd = original.rindex(b"PK\x05\x06")
+    cd = original.index(b"PK\x01\x02")
+    forged = original[:eocd] + original[cd:eocd] + original[eocd:]
+    r = mutate.check_one(forged, "gap.ofd", opts)
+    assert r.verdict == "error"
+    assert "OFD_ZIP_MALFORMED" in {f.code for f in r.findings}
