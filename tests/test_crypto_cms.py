@@ -203,7 +203,8 @@ needs_openssl = pytest.mark.skipif(shutil.which("openssl") is None, reason="open
 
 @needs_openssl
 @pytest.mark.parametrize("kind,md,extra", [("rsa", "sha256", []), ("rsa", "sha512", ["-keyopt", "rsa_padding_mode:pss"]),
-                                           ("ecdsa", "sha384", []), ("rsa", "sha256", ["-noattr"])])
+                                           ("ecdsa", "sha384", []), ("rsa", "sha256", ["-noattr"]),
+                                           ("ecdsa", "sha256", ["-stream"])])  # BER, indefinite lengths
 def test_openssl_cms_sign_verified_by_us(tmp_path, kind, md, extra):
     kit = pki.demo_pki(kind)
     d = pki.DEMO_DIR

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from asn1crypto import cms as _cms
-from asn1crypto import core, tsp as _tsp, x509 as _x509
+from asn1crypto import core, parser as _asn1_parser, tsp as _tsp, x509 as _x509
 
 from . import CryptoError, MalformedCrypto, UnsupportedAlgorithm
 from .digest import WEAK_DIGESTS, hash_bytes, hash_chunks, name_for_oid
@@ -126,7 +126,7 @@ def parse_signed_data(der: bytes, *, max_certs: int = 64) -> SignedDataInfo:
     der = bytes(der)
     try:
         ci = _ContentInfo.load(der)
-        consumed = len(ci.dump())
+        consumed = _asn1_parser.peek(der)  # exact length, also for BER indefinite-length input
     except (ValueError, TypeError) as exc:
         raise MalformedCrypto(f"not a DER ContentInfo: {exc}") from None
     if der[consumed:].strip(b"\x00"):
