@@ -208,3 +208,13 @@ def test_no_markdown_syntax_leaks_into_the_page(site, name):
     text = parsed(name).text
     for leak in ("{#", "{ .", "**", "](", "\n### ", "\n## ", "!!! "):
         assert leak not in text, f"{name}: unrendered Markdown {leak!r} in the page text"
+
+
+def test_every_anchor_the_checker_ui_links_to_exists(site):
+    """docs/assets/checker/render.mjs links results to verify.html#<anchor>; those must exist."""
+    render = (DOCS / "assets" / "checker" / "render.mjs").read_text(encoding="utf-8")
+    anchors = set(re.findall(r'anchor:\s*"([a-z0-9-]+)"', render))
+    anchors |= set(re.findall(r'"(verdict-[a-z]+)"', render))
+    assert {"verdict-pass", "verdict-warn", "verdict-fail", "verdict-error"} <= anchors, anchors
+    missing = anchors - parsed("verify.html").ids
+    assert not missing, f"verify.html lacks anchors the checker links to: {sorted(missing)}"

@@ -65,6 +65,24 @@ def test_guide_page_screenshot(context, site_server, path, label, viewport):
     context.recorder.assert_same_origin_get(site_server.origin)
 
 
+GUIDE_PAGES = ["index.html", "system.html", "channels.html", "query.html", "download.html", "verify.html",
+               "usage.html", "faq.html", "notes.html", "deploy.html", "glossary.html", "handout.html"]
+
+
+def test_every_guide_page_fits_a_390px_phone(context, site_server):
+    page = context.new_page()
+    page.set_viewport_size(PHONE)
+    wide = {}
+    for path in GUIDE_PAGES:
+        page.goto(site_server.url + path, wait_until="load")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 1:
+            wide[path] = overflow
+        assert page.locator("article .last-checked").first.inner_text() == "最后核对：2026-11-23", path
+    assert not wide, f"pages wider than a 390 px phone (px too wide): {wide}"
+    context.recorder.assert_same_origin_get(site_server.origin)
+
+
 @pytest.fixture(scope="module")
 def guide_build_server():
     """The guide built with a site address (tests/guide_site.py), so the handout has QR codes."""
