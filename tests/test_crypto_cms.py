@@ -279,3 +279,24 @@ def test_data_oid_mix_helper():
     info3 = cms.parse_signed_data(tst)
     v3 = cms.verify_signed_data(info3, DATA)
     assert cms.accept_data_oid_mix(info3, v3) == (v3, False)
+
+
+def test_time_budget_interrupts_hashing():
+    class Stop(Exception):
+        pass
+
+    calls = []
+
+    def check():
+        calls.append(1)
+        if len(calls) > 2:
+            raise Stop
+
+    kit = pki.demo_pki("rsa")
+    big = b"\x00" * (5 << 20)
+    info = cms.parse_signed_data(tcms.sign_detached(b"x", kit.leaf))
+    with pytest.raises(Stop):
+        cms.verify_signed_data(info, [big], check=check)
+    calls.clear()
+    v = cms.verify_signed_data(cms.parse_signed_data(tcms.sign_detached(b"x" * 10, kit.leaf)), b"x" * 10, check=check)
+    assert v.valid and len(calls) == 1

@@ -13,7 +13,8 @@ Public API (exact signatures; the engines use only these):
 digest.py
     new_hash(name: str, *, pure: bool = False) -> hashlib-like (update/digest/hexdigest/copy)
     hash_bytes(name: str, data) -> bytes
-    hash_chunks(name: str, chunks: Iterable[bytes-like]) -> bytes
+    hash_chunks(name: str, chunks: Iterable[bytes-like], check=None) -> bytes
+        check: called between 1 MiB slices (pass ctx.check_time: pure SM3 is ~0.3 MB/s)
     name_for_oid(oid: str) -> str        # "sha1" "sha224" "sha256" "sha384" "sha512" "sm3"
     oid_for_name(name: str) -> str
     register_sm3(factory | None) -> bool # inject a fast SM3 (browser); checked against vectors
@@ -63,20 +64,20 @@ cms.py
         SignerData(index, sid_kind "issuer_and_serial"|"ski", issuer, serial, ski, digest_oid,
                    sig_alg_oid, sig_params, signature, signed_attrs_der, signed_attrs,
                    unsigned_attrs; .attr(oid, unsigned=False) -> values | None)
-    verify_signed_data(info, content=None, *, signer_index: int = 0) -> CmsVerification
+    verify_signed_data(info, content=None, *, signer_index: int = 0, check=None) -> CmsVerification
         content: detached content as bytes or a list of chunks (PDF ByteRange pieces);
         None = the encapsulated eContent.  Checks messageDigest, contentType attribute (must equal
         eContentType), signature over DER SET OF signed attrs (or over the content when there are
         none), ESS signing-certificate(-v2) when present, signingTime, and an embedded RFC 3161
         token (unsigned attr 1.2.840.113549.1.9.16.2.14): imprint over the signature value + TSA
-        signature.
+        signature.  check: e.g. ctx.check_time, called while hashing; TimeLimitExceeded propagates.
         CmsVerification(intact, valid, digest_algorithm, signature_algorithm, signer_cert,
                         certificates, signing_time, timestamp: TimestampInfo|None, problems,
                         signer_count, content_type, details)
         intact = content digest matches (without signed attrs: = signature verifies);
         valid = intact and signature verifies and no structural problem.
         Timestamp problems (CRYPTO_TIMESTAMP_*) do not clear ``valid``: add them as findings.
-    verify_timestamp_token(der: bytes, data) -> TimestampInfo     # raises MalformedCrypto
+    verify_timestamp_token(der: bytes, data, *, check=None) -> TimestampInfo  # raises MalformedCrypto
         PDF ETSI.RFC3161: the token IS the /Contents CMS; ``data`` = ByteRange chunks.
         TimestampInfo(intact, valid, gen_time, hash_algorithm, tsa_cert, certificates, serial,
                       signature_algorithm, problems)

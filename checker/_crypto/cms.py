@@ -254,22 +254,23 @@ def _time(v) -> _dt.datetime | None:
     return t if isinstance(t, _dt.datetime) else None
 
 
-def verify_signed_data(info: SignedDataInfo, content=None, *, signer_index: int = 0) -> CmsVerification:
+def verify_signed_data(info: SignedDataInfo, content=None, *, signer_index: int = 0, check=None) -> CmsVerification:
     """Verify signer ``signer_index`` of ``info`` over ``content`` (bytes or list of chunks).
 
     ``content=None`` uses the encapsulated content.  Never raises: problems are reported as
     codes (a structure that breaks during verification gives CRYPTO_MALFORMED);
-    ``intact``/``valid`` stay False unless proven.
+    ``intact``/``valid`` stay False unless proven.  ``check`` (e.g. ``ctx.check_time``) is
+    called while hashing large content; what it raises (TimeLimitExceeded) propagates.
     """
     try:
-        return _verify_signed_data(info, content, signer_index)
+        return _verify_signed_data(info, content, signer_index, check)
     except (CryptoError, ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as exc:
         detail = getattr(exc, "detail", "") or f"{type(exc).__name__}: {exc}"[:200]
         return CmsVerification(False, False, "", "", None, tuple(getattr(info, "certificates", ()) or ()),
                                problems=("CRYPTO_MALFORMED",), details=(("CRYPTO_MALFORMED", detail),))
 
 
-def _verify_signed_data(info: SignedDataInfo, content, signer_index: int) -> CmsVerification:
+def _verify_signed_data(info: SignedDataInfo, content, signer_index: int, check=None) -> CmsVerification:
     problems: list[str] = []
     details: list[tuple[str, str]] = []
 
@@ -288,7 +289,7 @@ def _verify_signed_data(info: SignedDataInfo, content, signer_index: int) -> Cms
             chunks = []
         else:
             chunks = [info.econtent]
-    elif info.econtent is not None and hash_chunks("sha256", chunks) != hash_bytes("sha256", info.econtent):
+    elif info.econtent is not None and hash_chunks("sha256", chunks, check) != hash_bytes("sha256", info.econtent):
         problem("CRYPTO_CONTENT_CONFLICT")
 
     cert = find_signer_cert(info, signer)
@@ -308,7 +309,7 @@ def _verify_signed_data(info: SignedDataInfo, content, signer_index: int) -> Cms
         sig_hash = ""
     if sig_hash in WEAK_DIGESTS:
         problem("CRYPTO_WEAK_DIGEST", sig_hash)
-    digest = hash_chunks(dname, chunks)
+    digest = hash_chunks(dname, chunks, check)
 
     intact = False
     signing_time = None
@@ -427,21 +428,21 @@ def _check_ess(signer: SignerData, cert: Certificate, problem) -> None:
         return
 
 
-def verify_timestamp_token(der: bytes, data) -> TimestampInfo:
+def verify_timestamp_token(der: bytes, data, *, check=None) -> TimestampInfo:
     """Verify an RFC 3161 TimeStampToken over ``data`` (bytes or list of chunks).
 
     Embedded tokens: ``data`` is the signer's signature value.  PDF document timestamps
     (ETSI.RFC3161): ``data`` is the ByteRange content.  Raises MalformedCrypto if not a token.
     """
     try:
-        return _verify_timestamp_token(der, data)
+        return _verify_timestamp_token(der, data, check)
     except CryptoError:
         raise
     except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as exc:
         raise MalformedCrypto(f"bad timestamp token: {type(exc).__name__}: {exc}"[:200]) from None
 
 
-def _verify_timestamp_token(der: bytes, data) -> TimestampInfo:
+def _verify_timestamp_token(der: bytes, data, check=None) -> TimestampInfo:
     info = parse_signed_data(der)
     if info.content_type != OID_TST_INFO or info.econtent is None:
         raise MalformedCrypto("not a timestamp token (eContentType is not TSTInfo)")
@@ -457,7 +458,7 @@ def _verify_timestamp_token(der: bytes, data) -> TimestampInfo:
     problems: list[str] = []
     try:
         h_name = name_for_oid(h_oid)
-        intact = hmac.compare_digest(hash_chunks(h_name, _content_chunks(data)), hashed)
+        intact = hmac.compare_digest(hash_chunks(h_name, _content_chunks(data), check), hashed)
     except UnsupportedAlgorithm:
         h_name = h_oid
         intact = False

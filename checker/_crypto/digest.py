@@ -127,8 +127,21 @@ def hash_bytes(name: str, data) -> bytes:
     return h.digest()
 
 
-def hash_chunks(name: str, chunks: Iterable) -> bytes:
+_SLICE = 1 << 20  # hash big inputs in 1 MiB slices so a time budget can interrupt
+
+
+def hash_chunks(name: str, chunks: Iterable, check=None) -> bytes:
+    """Digest of the concatenated chunks.  ``check()`` (e.g. ``ctx.check_time``) is called
+    between 1 MiB slices; whatever it raises propagates (pure-Python SM3 is slow)."""
     h = new_hash(name)
     for c in chunks:
-        h.update(c)
+        if check is None or len(c) <= _SLICE:
+            h.update(c)
+            if check is not None:
+                check()
+            continue
+        mv = memoryview(c)
+        for i in range(0, len(mv), _SLICE):
+            h.update(mv[i : i + _SLICE])
+            check()
     return h.digest()
