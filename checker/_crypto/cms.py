@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 import hmac
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from asn1crypto import cms as _cms
 from asn1crypto import core, parser as _asn1_parser, tsp as _tsp, x509 as _x509

@@ -128,9 +128,6 @@ class Curve:
         zi2 = zi * zi % p
         return X * zi2 % p, Y * zi2 * zi % p
 
-    def _affine_many(self, pts):
-        return [self.to_affine(*q) for q in pts]
-
     # -- fixed base: table[i][d] = d * 16^i * G (affine), d = 1..15 ------------------------
 
     def _g_table(self) -> list:

@@ -13,7 +13,7 @@ import hashlib
 import secrets
 from typing import Iterable
 
-from asn1crypto import algos, cms, core, tsp
+from asn1crypto import cms, core, tsp
 
 from .pki import DIGEST_OIDS, Issued
 
