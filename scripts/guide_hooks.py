@@ -86,25 +86,25 @@ def load_hosts(path: Path = HOSTS_FILE) -> tuple[list[dict], bool]:
 
 
 def hosts_table(rows: list[dict], from_file: bool) -> str:
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
+    """Markdown list of the official hosts (a list reads better than a table on a phone)."""
 
-    has_note = any(r["note"] for r in rows)
-    head = "| 官方网址（主机名） | 单位或平台 |" + (" 说明 |" if has_note else "")
-    sep = "| --- | --- |" + (" --- |" if has_note else "")
-    lines = [head, sep]
+    def text(value: str) -> str:
+        return value.replace("\n", " ").strip()
+
+    lines = ['<div class="official-hosts" markdown>', ""]
     for r in rows:
-        host = f"`{cell(r['host'])}`" + ("<br>及其下级域名" if r["subdomains"] else "")
-        line = f"| {host} | {cell(r['name']) or '—'} |"
-        if has_note:
-            line += f" {cell(r['note']) or '—'} |"
-        lines.append(line)
-    table = "\n".join(lines)
+        item = f"- **`{text(r['host'])}`**"
+        if r["subdomains"]:
+            item += "（及其下级域名）"
+        if r["name"]:
+            item += f"：{text(r['name'])}"
+        if r["note"]:
+            item += f"。{text(r['note']).rstrip('。')}。"
+        lines.append(item)
     if not from_file:
-        table += (
-            "\n\n*（占位清单：共用数据文件 `checker/data/official_hosts.json` 尚未就绪。）*"
-        )
-    return table
+        lines += ["", "*（占位清单：共用数据文件 `checker/data/official_hosts.json` 尚未就绪。）*"]
+    lines += ["", "</div>"]
+    return "\n".join(lines)
 
 
 def resolve_site_url(config) -> str:
