@@ -16,11 +16,10 @@ from .result import Finding, Result, verdict_for
 
 def detect_format(data: bytes) -> str:
     """``pdf``, ``ofd`` or ``unknown`` from the leading bytes (not the file name)."""
-    head = data[:1024]
-    if b"%PDF-" in head:
-        return "pdf"
     if data[:4] == b"PK\x03\x04":
         return "ofd"
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
     return "unknown"
 
 
@@ -38,6 +37,9 @@ def check_bytes(data: bytes, filename: str = "", options: Options | None = None)
         elif fmt == "unknown":
             ctx.add("INPUT_UNSUPPORTED")
         else:
+            ext = os.path.splitext(filename)[1].lower().lstrip(".")
+            if ext in ("pdf", "ofd") and ext != fmt:
+                ctx.add("INPUT_NAME_MISMATCH", ext=ext, fmt=fmt)
             out = _run_engine(fmt, data, ctx)
             _certificate_checks(data, fmt, out, ctx)
     except CheckerError as exc:

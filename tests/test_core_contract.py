@@ -91,3 +91,10 @@ def test_cli_exit_codes(tmp_path):
     assert run("--today", "not-a-date", str(bad)).returncode == 64
     p = run(str(bad))
     assert "无法核验" in p.stdout
+
+
+def test_zip_signature_wins_over_pdf_marker_and_name_mismatch_warns():
+    assert detect_format(b"PK\x03\x04" + b"%PDF-1.7" + b"\0" * 20) == "ofd"
+    r = check_bytes(b"%PDF-1.7\n%%EOF\n", "cert.ofd")
+    assert "INPUT_NAME_MISMATCH" in [f.code for f in r.findings]
+    assert r.verdict != "pass"
