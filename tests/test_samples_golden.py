@@ -63,6 +63,8 @@ def test_every_sample_has_its_qr_found_and_judged(results):
         q = r.qr[0]
         if name == "lookalike-qr.pdf":
             assert (q.status, q.code, q.official) == ("fail", "QR_OFFICIAL_IN_SUBDOMAIN", False)
+        elif name == "qr-userinfo.ofd":
+            assert (q.status, q.code, q.host, q.official) == ("fail", "QR_USERINFO", "cert-verify.top", False)
         else:
             assert (q.host, q.official) == ("zfcxjw.cq.gov.cn", True), name
 
