@@ -1,6 +1,8 @@
 """Shared by the sample tests: generate the samples once per test session (not a test module)."""
+import atexit
 import functools
 import pathlib
+import shutil
 import tempfile
 
 
@@ -9,5 +11,6 @@ def sample_dir() -> pathlib.Path:
     import make_samples  # scripts/ is on sys.path (tests/conftest.py)
 
     out = pathlib.Path(tempfile.mkdtemp(prefix="cert-samples-"))
+    atexit.register(shutil.rmtree, out, True)
     assert make_samples.main(["--out", str(out)]) == 0
     return out
