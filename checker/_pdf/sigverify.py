@@ -169,8 +169,11 @@ def cert_names(cert) -> tuple[str, str, str]:
 
     if cert is None:
         return "", "", ""
-    subj = readable_name(cert.subject)
-    iss = readable_name(cert.issuer)
+    try:
+        subj = readable_name(cert.subject)
+        iss = readable_name(cert.issuer)
+    except Exception:  # an unreadable name must not hide the verification result
+        return "?", "?", "?"
     try:
         short = common_name(cert.subject) or subj
     except Exception:
