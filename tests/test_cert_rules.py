@@ -42,8 +42,10 @@ def cert_text(**kw):
     return "\n".join(lines)
 
 
-def run(text, qr=("https://zfcxjw.cq.gov.cn/zsyz",), sigs=(), signer_names=(), today=TODAY, decoder=None, engine_qr=()):
-    opts = Options(today=today, qr_texts=None if qr is None else tuple(QrInput(t, "page 1") for t in qr), qr_decoder=decoder)
+def run(text, qr=("https://zfcxjw.cq.gov.cn/zsyz",), sigs=(), signer_names=(), today=TODAY, decoder=None, engine_qr=(),
+        trust_demo=False):
+    opts = Options(today=today, qr_texts=None if qr is None else tuple(QrInput(t, "page 1") for t in qr), qr_decoder=decoder,
+                   trust_demo=trust_demo)
     ctx = Context(options=opts)
     out = EngineOutput(text=text, signatures=list(sigs), signer_names=list(signer_names), qr=list(engine_qr))
     certificate_checks(b"%PDF-1.7", "pdf", out, ctx)
@@ -309,10 +311,21 @@ def test_signer_is_issuer_or_known_body(signer):
     assert c["CERT_SIGNER_MATCHES_ISSUER"] == "info" and "CERT_SIGNER_NOT_ISSUER" not in c
 
 
-def test_signer_matching_printed_issuer_only():
-    c = codes(run(cert_text(issuer="示例 重庆市某发证机关 (DEMO)"),
-                  sigs=[sig("CN=示例 发证机关 (DEMO), O=示例 重庆市某发证机关 (DEMO), C=CN")]))
-    assert "CERT_SIGNER_NOT_ISSUER" not in c
+def test_signer_matching_printed_issuer_only_is_not_enough():
+    # A forger buys a real certificate for their own company and prints that company as
+    # 发证机关: signer == printed issuer, chain trusted.  That must not support `pass`.
+    c = codes(run(cert_text(issuer="重庆某某科技有限公司"),
+                  sigs=[sig("CN=重庆某某科技有限公司, O=重庆某某科技有限公司, C=CN")]))
+    assert c["CERT_ISSUER_UNKNOWN"] == "warn"
+    assert "CERT_SIGNER_MATCHES_ISSUER" not in c
+
+
+def test_demo_issuer_known_only_with_explicit_demo_trust():
+    text = cert_text(issuer="示例 重庆市某发证机关 (DEMO)")
+    signer = "CN=示例 发证机关 (DEMO), O=示例 重庆市某发证机关 (DEMO), C=CN"
+    assert codes(run(text, sigs=[sig(signer)]))["CERT_ISSUER_UNKNOWN"] == "warn"
+    c = codes(run(text, sigs=[sig(signer)], trust_demo=True))
+    assert c["CERT_SIGNER_MATCHES_ISSUER"] == "info" and "CERT_ISSUER_UNKNOWN" not in c
 
 
 @pytest.mark.parametrize("signer", ["CN=张三", "CN=重庆某某科技有限公司, O=重庆某某科技有限公司", "CN=Foxit Demo Signer"])

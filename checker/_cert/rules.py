@@ -15,10 +15,15 @@ BODIES_FILE = Path(__file__).resolve().parent.parent / "data" / "issuing_bodies.
 CORE_KEYS = ("name", "gender", "birth_date", "id_number", "reg_number", "employer", "specialties", "issuer", "issue_date")
 
 
-@lru_cache(maxsize=1)
-def issuing_bodies() -> tuple[str, ...]:
+@lru_cache(maxsize=2)
+def issuing_bodies(include_demo: bool = False) -> tuple[str, ...]:
+    """Normalised names of known issuing bodies (demo names only on explicit opt-in)."""
     with open(BODIES_FILE, encoding="utf-8") as fh:
-        return tuple(_norm_org(n) for n in json.load(fh).get("names", []))
+        data = json.load(fh)
+    names = list(data.get("names", []))
+    if include_demo:
+        names += data.get("demo_names", [])
+    return tuple(_norm_org(n) for n in names)
 
 
 def recognised(ex: Extracted, text: str) -> bool:
@@ -129,17 +134,25 @@ def _subject_names(subject: str) -> list[str]:
     return [p.strip() for p in parts] or [subject]
 
 
-def signer_matches(signer: str, issuer: str | None) -> bool:
+def signer_matches(signer: str, issuer: str | None, include_demo: bool = False) -> str:
+    """How a signer subject relates to the issuer.
+
+    ``"known"``: a CN/O names a known issuing body (the only relation that can support
+    ``pass``); ``"printed"``: it matches the printed 发证机关 only — the forger controls the
+    printed text, so this is not evidence; ``""``: neither.
+    """
     names = [_norm_org(n) for n in _subject_names(signer)]
     iss = _norm_org(issuer) if issuer else ""
+    bodies = issuing_bodies(include_demo)
+    printed = False
     for n in names:
         if len(n) < 4:
             continue
+        if any(b in n for b in bodies):
+            return "known"
         if iss and len(iss) >= 4 and (iss in n or n in iss):
-            return True
-        if any(b in n for b in issuing_bodies()):
-            return True
-    return False
+            printed = True
+    return "printed" if printed else ""
 
 
 def check_signer(ex: Extracted, out, ctx) -> None:
@@ -150,12 +163,16 @@ def check_signer(ex: Extracted, out, ctx) -> None:
     if not out.signatures:
         signers.extend(n for n in out.signer_names if n)
     issuer = ex.values.get("issuer")
+    demo = bool(getattr(ctx.options, "trust_demo", False))
     seen = set()
     for signer in signers:
         if signer in seen:
             continue
         seen.add(signer)
-        if signer_matches(signer, issuer):
+        how = signer_matches(signer, issuer, include_demo=demo)
+        if how == "known":
             ctx.add("CERT_SIGNER_MATCHES_ISSUER", signer=signer)
+        elif how == "printed":
+            ctx.add("CERT_ISSUER_UNKNOWN", signer=signer, issuer=issuer or "")
         else:
             ctx.add("CERT_SIGNER_NOT_ISSUER", signer=signer, issuer=issuer or "（未识别）")
