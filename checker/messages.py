@@ -185,6 +185,7 @@ MESSAGES: dict[str, Message] = {
     "FIELD_EXPIRING_SOON": M("info", "“{what}”的有效期将于 {date} 届满（还剩 {days} 天）。", "The validity of '{what_en}' ends on {date} ({days} days left)."),
     "FIELD_ISSUE_DATE_FUTURE": M("warn", "证面发证日期 {date} 晚于核验日期 {today}，日期不合理。", "The printed issue date {date} is later than the reference date {today}."),
     "CERT_SIGNER_NOT_ISSUER": M("warn", "签章人“{signer}”不是证面发证机关“{issuer}”，也不是已知的发证机构。请确认该签章是否由发证机关加盖。", "The signer '{signer}' is neither the printed issuer '{issuer}' nor a known issuing body; the seal may not be the issuer's."),
+    "CERT_ISSUER_UNKNOWN": M("warn", "签章人“{signer}”与证面发证机关“{issuer}”一致，但它不是已知的发证机构。任何人都能购买以自己单位名义签发的证书，请核实发证机关。", "The signer '{signer}' matches the printed issuer '{issuer}', but that is not a known issuing body; anyone can buy a certificate in their own name."),
     "CERT_SIGNER_MATCHES_ISSUER": M("info", "签章人“{signer}”与发证机关相符。", "The signer '{signer}' matches the issuing body."),
 }
 
