@@ -6,6 +6,7 @@ only thing standing between the attacker and ``pass`` is the PDF engine.
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -253,3 +254,43 @@ def test_cli_exit_codes_on_attack_files(signed, opts, victim, tmp_path):
     p = subprocess.run([sys.executable, "-m", "checker", "--no-qr", "--trust", str(root), paths[0]],
                        capture_output=True, text=True, timeout=300)
     assert p.returncode == 2 and "签章 1 之后文件内容被修改" in p.stdout
+
+
+# -- shadow-style preparation: objects shared between a harmless role and the page ----------------
+
+
+def test_metadata_shared_with_page_content(victim, opts):
+    """The attacker prepares /Metadata to be the page content stream, then 'updates the XMP'."""
+    base = ps.base_pdf(pa.GENUINE)
+    info = ps.inspect(base)
+    num = pa._content_num(base)
+    prepared = ps.append_update(base, {info.root: ps.add_keys(ps.raw_object(base, info.root), b"/Metadata %d 0 R" % num)})
+    signed = ps.sign_pdf(prepared, victim.leaf, victim.chain)
+    content, tounicode, _ = pa._forged_content_stream()
+    assert_fail(ps.append_update(signed, {num: content}), opts, "PDF_CHANGED_AFTER_SIGNING")
+
+
+def test_form_resources_shared_with_page_resources(victim, opts):
+    """Page content draws /X1, which does not exist when signed; /DR is the page's /Resources.
+    Adding /XObject /X1 'to the form resources' would make the page draw it."""
+    base = ps.base_pdf(pa.GENUINE)
+    info = ps.inspect(base)
+    page = ps.raw_object(base, info.page_nums[0])
+    num = pa._content_num(base)
+    n = info.size
+    content = ps.raw_object(base, num)
+    body = content[content.index(b"stream\n") + 7:content.rindex(b"\nendstream")] + b"\nq /X1 Do Q"
+    prepared = ps.append_update(base, {
+        n: b"<< /Font << /F1 4 0 R >> >>",
+        info.page_nums[0]: re.sub(rb"/Resources << /Font << /F1 4 0 R >> >>", b"/Resources %d 0 R" % n, page),
+        num: ps.stream_obj(body),
+        n + 1: b"<< /Fields [] /DR %d 0 R >>" % n,
+        info.root: ps.add_keys(ps.raw_object(base, info.root), b"/AcroForm %d 0 R" % (n + 1)),
+    })
+    signed = ps.sign_pdf(prepared, victim.leaf, victim.chain)
+    r, _ = run(signed, opts)
+    assert r.signatures[0].intact and r.signatures[0].covers_whole_file
+    m = ps.inspect(signed).size
+    overlay = ps.stream_obj(b"1 1 1 rg 0 0 595 842 re f", b" /Type /XObject /Subtype /Form /BBox [0 0 595 842]")
+    attacked = ps.append_update(signed, {n: b"<< /Font << /F1 4 0 R >> /XObject << /X1 %d 0 R >> >>" % m, m: overlay})
+    assert_fail(attacked, opts, "PDF_CHANGED_AFTER_SIGNING", "PDF_FORM_CHANGED")

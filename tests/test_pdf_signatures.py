@@ -286,3 +286,21 @@ def test_second_signer_may_extend_form_resources_but_not_change_them(base, pki):
     s_bad = ps.append_update(s2, {n: b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>"})
     r = check_bytes(s_bad, "c.pdf", trusted(pki))
     assert r.verdict == "fail"
+
+
+def test_indirect_fields_array_may_grow_by_signature_fields(pki):
+    base = ps.base_pdf(["示例"])
+    info = ps.inspect(base)
+    n = info.size
+    prepared = ps.append_update(base, {
+        n: b"[]", n + 1: b"<< /Fields %d 0 R >>" % n,
+        info.root: ps.add_keys(ps.raw_object(base, info.root), b"/AcroForm %d 0 R" % (n + 1))})
+    s1 = ps.sign_pdf(prepared, pki.leaf, pki.chain, field_name="Sig1")
+    s2 = ps.sign_pdf(s1, pki.leaf, pki.chain, field_name="Sig2")
+    assert b"%d 0 obj\n[" % n in s2[len(s1):]  # the array object itself was rewritten
+    r = check_bytes(s2, "c.pdf", trusted(pki))
+    assert not ours(r, ("fail", "error")), ours(r)
+    assert all(s.intact and s.covers_whole_file for s in r.signatures) and len(r.signatures) == 2
+    # removing the first field from the indirect array is not allowed
+    bad = ps.append_update(s2, {n: b"[%d 0 R]" % (ps.inspect(s1).size + 1)})
+    assert check_bytes(bad, "c.pdf", trusted(pki)).verdict == "fail"

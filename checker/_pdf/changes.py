@@ -99,6 +99,8 @@ class Roles:
     sig_values: set = field(default_factory=set)  # signature dictionaries (object numbers)
     fields: set = field(default_factory=set)
     dr: set = field(default_factory=set)  # AcroForm /DR and its indirect sub-dictionaries
+    fields_array: int | None = None  # AcroForm /Fields when it is an indirect array
+    page_reach: set = field(default_factory=set)  # everything reachable from the page tree
     page_count: int = 0
 
 
@@ -172,7 +174,12 @@ def compute_roles(pdf, view) -> Roles:
         drd = pdf.get(view, dr)
         if isinstance(drd, PdfDict):
             roles.dr.update(v.num for v in drd.values() if isinstance(v, Ref))
-    roles.reachable = reachable(pdf, view, root, skip_root_keys=("DSS",))
+        fa = acro.get("Fields")
+        if isinstance(fa, Ref):
+            roles.fields_array = fa.num
+    # /DSS and /Metadata are judged on their own; anything they share with the rest is "reachable"
+    roles.reachable = reachable(pdf, view, root, skip_root_keys=("DSS", "Metadata"))
+    roles.page_reach = reachable(pdf, view, {"Pages": root.get("Pages")})
     roles.reachable.add(roles.root)
     dss = root.get("DSS")
     if dss is not None:
@@ -352,7 +359,13 @@ class ChangeAnalysis:
             return
         if num in ro.sig_fields_empty or num in ro.sig_widgets:
             return self._sig_field(num, old, new)
-        if num in ro.dr:
+        if num == ro.fields_array and num not in ro.page_reach:
+            if isinstance(old, list) and isinstance(new, list):
+                self._fields_growth(old, new)
+            else:
+                r.fail("PDF_FORM_CHANGED", "the form field list changed type")
+            return
+        if num in ro.dr and num not in ro.page_reach:
             if isinstance(old, PdfDict) and isinstance(new, PdfDict) and self._additive(old, new, 1):
                 r.note("form default resources extended")
             else:
@@ -365,7 +378,7 @@ class ChangeAnalysis:
             self._mdp_forbids("document information (/Info) changed")
             r.note("document information (/Info)")
             return
-        if num == ro.metadata:
+        if num == ro.metadata and num not in ro.reachable:
             self._mdp_forbids("XMP metadata changed")
             r.note("XMP metadata")
             return

@@ -340,7 +340,12 @@ def sign_pdf(data: bytes, signer=None, chain=(), *, field_name: str = "Sig1", su
         af_num = int(m.group(1))
         af = raw_object(data, af_num)
         fm = re.search(rb"/Fields\s*\[([^\]]*)\]", af)
-        af = af[:fm.start()] + b"/Fields [" + fm.group(1) + b" %d 0 R]" % field_num + af[fm.end():]
+        if fm:
+            af = af[:fm.start()] + b"/Fields [" + fm.group(1) + b" %d 0 R]" % field_num + af[fm.end():]
+        else:  # an indirect /Fields array
+            fa = int(re.search(rb"/Fields\s+(\d+)\s+0\s+R", af).group(1))
+            arr = raw_object(data, fa).strip()
+            objs[fa] = arr[:-1].rstrip() + b" %d 0 R]" % field_num
         af = set_key(af, b"SigFlags", b"3")
         objs[af_num] = af
     else:
