@@ -120,6 +120,13 @@ def demo_anchors() -> list[Anchor]:
     return list(_CACHE["demo"])
 
 
+def demo_intermediates() -> list[Certificate]:
+    """DEMO issuing CAs, for path building only (OFD seals often embed just the leaf)."""
+    if "demo_inter" not in _CACHE:
+        _CACHE["demo_inter"] = [a.cert for a in _load_dir(_DATA / "demo" / "intermediates", "demo")]
+    return list(_CACHE["demo_inter"])
+
+
 def _aware(t: _dt.datetime | _dt.date | None) -> _dt.datetime:
     if t is None:
         return _dt.datetime.now(_dt.timezone.utc)
@@ -176,6 +183,7 @@ class TrustStore:
             inter += bundled_intermediates()
         if getattr(options, "trust_demo", False):
             anchors += demo_anchors()
+            inter += demo_intermediates()
         for blob in getattr(options, "trust", ()) or ():
             try:
                 certs = load_certificates(blob)
