@@ -294,3 +294,16 @@ def test_form_resources_shared_with_page_resources(victim, opts):
     overlay = ps.stream_obj(b"1 1 1 rg 0 0 595 842 re f", b" /Type /XObject /Subtype /Form /BBox [0 0 595 842]")
     attacked = ps.append_update(signed, {n: b"<< /Font << /F1 4 0 R >> /XObject << /X1 %d 0 R >> >>" % m, m: overlay})
     assert_fail(attacked, opts, "PDF_CHANGED_AFTER_SIGNING", "PDF_FORM_CHANGED")
+
+
+def test_invisible_signature_widget_with_actions(signed, victim, opts):
+    """A later 'invisible' signature field whose widget runs an action when the page opens."""
+    s2 = ps.sign_pdf(signed, victim.leaf, victim.chain, field_name="Sig2")
+    info = ps.inspect(s2)
+    fld = ps.inspect(signed).size + 1  # the field object written by the second signing
+    body = ps.raw_object(s2, fld)
+    # rebuild the second signing with an /AA entry in the widget: do it as the attacker would
+    attacked = ps.sign_pdf(signed, victim.leaf, victim.chain, field_name="Sig2",
+                           widget_extra=b"/AA << /PO << /S /JavaScript /JS (app.alert(1)) >> >>")
+    assert b"/AA" in attacked[len(signed):] and b"/AA" not in body
+    assert_fail(attacked, opts, "PDF_ANNOTATION_ADDED")

@@ -304,3 +304,11 @@ def test_indirect_fields_array_may_grow_by_signature_fields(pki):
     # removing the first field from the indirect array is not allowed
     bad = ps.append_update(s2, {n: b"[%d 0 R]" % (ps.inspect(s1).size + 1)})
     assert check_bytes(bad, "c.pdf", trusted(pki)).verdict == "fail"
+
+
+def test_missing_signer_certificate_is_not_proven(base):
+    pki = ps.cached_pki("rsa")
+    data = ps.sign_pdf(base, signed_cms=lambda ch: tcms.sign_detached(ch, pki.leaf, [pki.ca], include_signer_cert=False))
+    r = check_bytes(data, "c.pdf", trusted(pki))
+    assert r.verdict == "warn" and "CRYPTO_SIGNER_CERT_MISSING" in {f.code for f in r.findings}
+    assert not r.signatures[0].intact and not r.signatures[0].trusted

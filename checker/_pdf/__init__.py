@@ -11,6 +11,7 @@ Modules: ``objects`` (strict bounded parser), ``streams`` (bounded decoding), ``
 """
 from __future__ import annotations
 
+from .. import messages
 from .._context import Context, EngineOutput
 from ..errors import CheckerError, LimitExceeded, MalformedInput
 from ..result import SignatureReport
@@ -304,8 +305,9 @@ def _signature(pdf: PdfFile, ctx: Context, index: int, f, sd, docmdp):
     base.update(algorithm=oc.algorithm, signer=subj, issuer=iss, signed_at=signed_at,
                 timestamp=_iso(oc.timestamp))
     if not oc.valid:
-        if not any(c in codes for c in ("SIG_INVALID", "SIG_DIGEST_MISMATCH", "PDF_SIG_EMPTY", "SIG_MALFORMED",
-                                        "SIG_UNSUPPORTED_ALGORITHM")):
+        explained = any((sev or messages.lookup(code).severity) in ("warn", "fail", "error")
+                        for code, sev, _ in oc.findings if code != "SIG_WEAK_DIGEST")
+        if not explained:
             add("SIG_INVALID", index=index)
         return report(intact=False), rc.end
     add("SIG_OK", index=index)

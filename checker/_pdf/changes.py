@@ -565,6 +565,9 @@ class ChangeAnalysis:
         if not is_invisible(d):
             r.fail("PDF_VISIBLE_SIGNATURE_ADDED", f"{where}: signature widget {ref.num} with a visible area")
             return
+        if "A" in d or "AA" in d:
+            r.fail("PDF_ANNOTATION_ADDED", f"{where}: signature widget {ref.num} carries actions")
+            return
         r.note("invisible signature field")
 
     def _sig_field(self, num: int, old, new) -> None:

@@ -321,7 +321,7 @@ def sign_pdf(data: bytes, signer=None, chain=(), *, field_name: str = "Sig1", su
              digest_name: str | None = None, gm: bool = False, visible: bool = False, certify: int | None = None,
              timestamp_tsa=None, xref_stream: bool = False, doc_ts: bool = False, reason: str | None = None,
              signed_cms=None, hexlen: int = PLACEHOLDER_HEX, page_index: int = 0, contents_first: bool = False,
-             **cms_kw) -> bytes:
+             widget_extra: bytes = b"", **cms_kw) -> bytes:
     """Add a signature field and sign it in one incremental update.
 
     ``signed_cms(chunks) -> DER`` overrides the CMS builder (attacks, pyHanko-free oracles).
@@ -362,7 +362,7 @@ def sign_pdf(data: bytes, signer=None, chain=(), *, field_name: str = "Sig1", su
                                   b" /Type /XObject /Subtype /Form /BBox [0 0 200 60]")
         extra = b" /AP << /N %d 0 R >>" % ap_num
     objs[field_num] = (b"<< /FT /Sig /T " + pdf_string(field_name) + b" /V %d 0 R /Type /Annot /Subtype /Widget "
-                       b"/Rect " % sig_num + rect + b" /F 132 /P %d 0 R" % page + extra + b" >>")
+                       b"/Rect " % sig_num + rect + b" /F 132 /P %d 0 R" % page + extra + b" " + widget_extra + b" >>")
     am = re.search(rb"/Annots\s*\[([^\]]*)\]", page_body)
     if am:
         objs[page] = page_body[:am.start()] + b"/Annots [" + am.group(1) + b" %d 0 R]" % field_num + page_body[am.end():]
