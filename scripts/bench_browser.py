@@ -1,0 +1,249 @@
+"""Browser benchmark of the built site (Debian chromium via Playwright, localhost): called by bench.py.
+
+    .venv/bin/python scripts/bench_browser.py [--site site] [--runs 20]
+
+Measures
+* cold open -> runtime ready: a NEW browser context per run (empty HTTP cache), the page's own
+  ``<html data-checker-ms>`` (navigation start -> ready) and the worker's boot step timings;
+* warm open -> ready: the SAME context reloaded.  The server sends ``Cache-Control: no-cache``, so
+  "warm" means every file is revalidated (304, no body) and compiled code may come from V8's cache;
+* file chosen -> verdict card: first file after ready, then the median of ``--runs`` single-file
+  checks of a 1-page sample certificate (QR included: pdf.js render + zxing-wasm in the page);
+* bytes transferred (bodies + headers, workers included) for the checker page and a guide page,
+  and whether the guide page loads any WebAssembly;
+* total size of the built site, and of its runtime by kind.
+
+Reuses the chromium flags and the same-origin request recorder of tests/browser/conftest.py.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import pathlib
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+TODAY = "2026-11-23"
+READY_TIMEOUT_MS = 180_000
+CHECK_TIMEOUT_MS = 120_000
+
+
+def _conftest():
+    spec = importlib.util.spec_from_file_location("browser_conftest", ROOT / "tests" / "browser" / "conftest.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["browser_conftest"] = mod  # dataclasses look their module up
+    spec.loader.exec_module(mod)
+    return mod
+
+
+class Traffic:
+    """Bytes of every finished request of a context (pages and workers), via Chromium's sizes()."""
+
+    def __init__(self, context) -> None:
+        self.rows: list[tuple[str, int, int, int]] = []  # url, status, body bytes, header bytes
+        self._lock = threading.Lock()
+        context.on("requestfinished", self._done)
+
+    def _done(self, request) -> None:
+        try:
+            sizes = request.sizes()
+            resp = request.response()
+            status = resp.status if resp else 0
+        except Exception:
+            return
+        with self._lock:
+            self.rows.append((request.url, status, sizes.get("responseBodySize", 0),
+                              sizes.get("responseHeadersSize", 0)))
+
+    def reset(self) -> None:
+        with self._lock:
+            self.rows.clear()
+
+    def summary(self) -> dict:
+        with self._lock:
+            rows = list(self.rows)
+        body = sum(max(r[2], 0) for r in rows)
+        head = sum(max(r[3], 0) for r in rows)
+        return {"requests": len(rows), "body_bytes": body, "header_bytes": head,
+                "transfer_kb": round((body + head) / 1024, 1),
+                "not_modified": sum(1 for r in rows if r[1] == 304),
+                "wasm": [r[0] for r in rows if r[0].endswith(".wasm")],
+                "largest": sorted(((r[2], r[0].rsplit("/", 1)[-1]) for r in rows), reverse=True)[:6]}
+
+
+def _ready(page) -> tuple[float, dict]:
+    page.wait_for_selector("html[data-checker-state=ready], html[data-checker-state=error]", state="attached",
+                           timeout=READY_TIMEOUT_MS)
+    state = page.evaluate("document.documentElement.dataset.checkerState")
+    if state != "ready":
+        raise RuntimeError("checker did not boot: " + page.evaluate("document.body.innerText")[:500])
+    ms = float(page.evaluate("document.documentElement.dataset.checkerMs"))
+    info = page.evaluate("window.checkerClient.ready.then(r => r)")
+    return ms, info
+
+
+def _wait_done(page, want: int) -> None:
+    page.wait_for_function(
+        f"() => Number(document.getElementById('cq-checker')?.dataset.done || 0) >= {want}",
+        timeout=CHECK_TIMEOUT_MS, polling=10)
+
+
+def _check_one(page, path: pathlib.Path) -> tuple[float, str, float]:
+    """(wall ms from choosing the file to its card, verdict, the card's own Python ms)."""
+    before = int(page.evaluate("""() => { document.querySelectorAll('article.cqc-card').forEach(
+        (c) => { c.dataset.benchSeen = '1'; });
+        return Number(document.getElementById('cq-checker')?.dataset.done || 0); }"""))
+    t = time.perf_counter()
+    page.set_input_files("#cqc-files", [str(path)])
+    _wait_done(page, before + 1)
+    wall = (time.perf_counter() - t) * 1000
+    card = page.evaluate("""() => { const c = document.querySelector('article.cqc-card[data-verdict]:not([data-bench-seen])');
+        return {verdict: c.dataset.verdict, ms: Number(c.dataset.ms || 0)}; }""")
+    return wall, card["verdict"], card["ms"]
+
+
+def _site_sizes(site: pathlib.Path) -> dict:
+    total = 0
+    kinds: dict[str, int] = {}
+    for p in site.rglob("*"):
+        if p.is_file():
+            n = p.stat().st_size
+            total += n
+            rel = p.relative_to(site).as_posix()
+            key = rel.split("/")[1] if rel.startswith("checker/") and rel.count("/") > 1 else rel.split("/")[0]
+            kinds[key] = kinds.get(key, 0) + n
+    top = dict(sorted(((k, round(v / 1e6, 2)) for k, v in kinds.items()), key=lambda kv: -kv[1])[:10])
+    return {"site_total_mb": round(total / 1e6, 2), "site_by_part_mb": top}
+
+
+def _sample(out: pathlib.Path) -> pathlib.Path:
+    """sample-sm2.pdf from make_samples (1-page certificate with a QR code)."""
+    d = out / "samples"
+    if not (d / "sample-sm2.pdf").is_file():
+        import subprocess
+
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "make_samples.py"), "--out", str(d)], check=True)
+    return d / "sample-sm2.pdf"
+
+
+def run(runs: int = 20, site: pathlib.Path | None = None, cold_runs: int = 3,
+        corpus: pathlib.Path | None = None) -> dict:
+    from playwright.sync_api import sync_playwright
+    from serve import serve_in_thread
+
+    cf = _conftest()
+    site = pathlib.Path(site or cf.SITE)
+    if not (site / "checker" / "index.html").is_file():
+        raise RuntimeError(f"no built site at {site}: run `make build`")
+    corpus = corpus or (ROOT / "bench-results" / "corpus")
+    sample = _sample(corpus)
+    res: dict = _site_sizes(site)
+    # serve a snapshot: `make build` elsewhere (mkdocs --clean) must not change files mid-run
+    snap = pathlib.Path(tempfile.mkdtemp(prefix="bench-site-")) / "site"
+    shutil.copytree(site, snap)
+    server = serve_in_thread(snap, "127.0.0.1", 0, quiet=True)
+    host, port = server.server_address[:2]
+    origin = f"http://{host}:{port}"
+    url = f"{origin}/checker/index.html?today={TODAY}"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=cf.CHROMIUM, args=cf.CHROMIUM_ARGS)
+            res["chromium"] = browser.version
+            # -- cold: a fresh context (empty cache) per run -----------------------------------
+            cold, cold_worker, timings = [], [], None
+            for i in range(cold_runs):
+                ctx = browser.new_context(locale="zh-CN", service_workers="block")
+                recorder = cf.RequestRecorder()
+                recorder.attach(ctx)
+                traffic = Traffic(ctx)
+                page = ctx.new_page()
+                page.goto(url)
+                ms, info = _ready(page)
+                cold.append(ms)
+                cold_worker.append(info.get("ms"))
+                timings = info.get("timings")
+                if i == 0:
+                    page.wait_for_load_state("networkidle")
+                    res["checker_page_cold_traffic"] = traffic.summary()
+                    res["same_origin_get_only"] = not recorder.offenders(origin)
+                if i < cold_runs - 1:
+                    ctx.close()
+            res["cold_ready_s_runs"] = [round(x / 1000, 3) for x in cold]
+            res["cold_ready_s"] = round(statistics.median(cold) / 1000, 3)
+            res["cold_worker_boot_ms"] = statistics.median(x for x in cold_worker if x is not None)
+            res["boot_timings_ms"] = timings
+            # -- first file, then the median of `runs` checks (same page) ------------------------
+            box = page.locator("#cqc-trust-demo")
+            if box.count() and box.is_visible() and not box.is_checked():
+                box.set_checked(True)
+            wall, verdict, py_ms = _check_one(page, sample)
+            res["first_verdict_ms"] = round(wall, 1)
+            res["first_verdict_python_ms"] = py_ms
+            res["verdict_seen"] = verdict
+            walls, pys = [], []
+            for _ in range(runs):
+                w, v, p = _check_one(page, sample)
+                walls.append(w)
+                pys.append(p)
+            res["warm_verdict_median_ms"] = round(statistics.median(walls), 1)
+            res["warm_verdict_python_median_ms"] = statistics.median(pys)
+            res["warm_verdict_runs"] = len(walls)
+            # -- warm: the same context reloaded (revalidation, V8 code cache) -----------------
+            warm = []
+            traffic.reset()
+            for _ in range(cold_runs):
+                page.reload()
+                ms, _ = _ready(page)
+                warm.append(ms)
+            page.wait_for_load_state("networkidle")
+            res["warm_ready_s_runs"] = [round(x / 1000, 3) for x in warm]
+            res["warm_ready_s"] = round(statistics.median(warm) / 1000, 3)
+            res["checker_page_warm_traffic_per_reload"] = {
+                k: (v / cold_runs if isinstance(v, (int, float)) else v) for k, v in traffic.summary().items()}
+            ctx.close()
+            # -- guide pages: bytes and no WebAssembly -----------------------------------------
+            guide = {}
+            for name in ("index.html", "verify.html", "faq.html"):
+                if not (site / name).is_file():
+                    continue
+                ctx = browser.new_context(locale="zh-CN", service_workers="block")
+                traffic = Traffic(ctx)
+                page = ctx.new_page()
+                page.goto(f"{origin}/{name}")
+                page.wait_for_load_state("networkidle")
+                guide[name] = traffic.summary()
+                ctx.close()
+            res["guide_pages"] = guide
+            if guide:
+                res["guide_page_transfer_kb"] = max(g["transfer_kb"] for g in guide.values())
+                res["guide_page_wasm"] = sorted({w for g in guide.values() for w in g["wasm"]})
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+        shutil.rmtree(snap.parent, ignore_errors=True)
+    print("  browser", json.dumps({k: v for k, v in res.items() if not isinstance(v, (dict, list))},
+                                  ensure_ascii=False), flush=True)
+    return res
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--site", default=None)
+    ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--cold-runs", type=int, default=3)
+    args = ap.parse_args(argv)
+    res = run(args.runs, pathlib.Path(args.site) if args.site else None, args.cold_runs)
+    print(json.dumps(res, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
