@@ -4,9 +4,11 @@ Not a test module (no ``test_`` prefix); imported by tests/test_guide_*.py.
 """
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,7 +33,9 @@ def page_html_name(md: Path) -> str:
 @functools.lru_cache(maxsize=1)
 def built_site() -> Path:
     """Run ``mkdocs build`` once into a temporary directory and return it."""
-    out = Path(tempfile.mkdtemp(prefix="guide-site-")) / "site"
+    tmp = Path(tempfile.mkdtemp(prefix="guide-site-"))
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)
+    out = tmp / "site"
     env = dict(os.environ, GUIDE_SITE_URL=TEST_SITE_URL, NO_MKDOCS_2_WARNING="1")
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(out)],
