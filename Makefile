@@ -21,7 +21,7 @@ STAMP_VENV    := $(VENV)/.stamp-install
 STAMP_VENDOR  := $(RUNTIME)/.stamp-vendor
 CHECKER_SRC   := $(shell find checker -type f \( -name '*.py' -o -name '*.json' -o -name '*.pem' -o -name '*.txt' \) 2>/dev/null) pyproject.toml
 SAMPLE_SRC    := $(shell find scripts/make_samples.py scripts/templates scripts/testkit -type f 2>/dev/null)
-DOCS_SRC      := $(shell find docs -type f 2>/dev/null) mkdocs.yml scripts/mkdocs_hooks.py
+DOCS_SRC      := $(shell find docs overrides -type f 2>/dev/null) mkdocs.yml $(wildcard scripts/*hook*.py)
 
 .PHONY: help setup venv vendor runtime samples build serve test test-unit chromium dist clean distclean bench fuzz
 
