@@ -1,6 +1,7 @@
 """The guide's pages, checked on the built site: dates, hosts, FAQ, anchors, links, search, a11y."""
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 
 from guide_site import DOCS, GUIDE_SOURCES, ROOT, TEST_SITE_URL, built_site, page_html_name, parsed
 
-CHECKED = "最后核对：2026-11-23"
+FIRST_CHECK = datetime.date(2026, 11, 23)  # the guide was first checked on this day
 GUIDE_PAGES = [page_html_name(p) for p in GUIDE_SOURCES]
 
 # Hosts the guide may name (team brief), plus the shared official list and reserved example names.
@@ -49,7 +50,10 @@ def test_guide_has_all_pages_of_issue_6():
 @pytest.mark.parametrize("name", GUIDE_PAGES)
 def test_every_page_shows_the_last_checked_date(site, name):
     page = parsed(name)
-    assert CHECKED in page.text, f"{name} lacks '{CHECKED}'"
+    m = re.search(r"最后核对：(\d{4}-\d{2}-\d{2})", page.text)
+    assert m, f"{name} lacks '最后核对：YYYY-MM-DD'"
+    checked = datetime.date.fromisoformat(m.group(1))  # a real date
+    assert FIRST_CHECK <= checked <= datetime.date.today(), f"{name}: implausible check date {checked}"
 
 
 @pytest.mark.parametrize("name", GUIDE_PAGES)
