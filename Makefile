@@ -57,6 +57,9 @@ $(STAMP_VENV): pyproject.toml
 vendor: $(STAMP_VENDOR)
 
 $(STAMP_VENDOR): $(STAMP_VENV) scripts/vendor.py scripts/runtime-manifest.json pyproject.toml
+	@if ! command -v npm >/dev/null 2>&1 && ! [ -d $(CACHE)/npm ]; then \
+	  echo "installing Debian npm (vendoring downloads the browser runtime with npm pack)"; \
+	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y npm; fi
 	$(PY) scripts/vendor.py --cache $(CACHE) --out $(RUNTIME)
 	@touch $@
 
