@@ -222,3 +222,11 @@ def test_every_anchor_the_checker_ui_links_to_exists(site):
     assert {"verdict-pass", "verdict-warn", "verdict-fail", "verdict-error"} <= anchors, anchors
     missing = anchors - parsed("verify.html").ids
     assert not missing, f"verify.html lacks anchors the checker links to: {sorted(missing)}"
+
+
+def test_build_reports_no_broken_link_or_anchor(site):
+    """MkDocs' own link validation (what --strict would stop on) for the guide's pages."""
+    log = built_site.log  # type: ignore[attr-defined]
+    bad = [line for line in log.splitlines()
+           if "WARNING" in line and ("Doc file" in line or "anchor" in line or "guide" in line)]
+    assert not bad, "\n".join(bad)
