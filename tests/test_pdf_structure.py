@@ -210,3 +210,18 @@ def test_json_is_deterministic_across_hash_seeds(signed, tmp_path):
         assert p.returncode == 2, p.stderr
         outs.add(p.stdout)
     assert len(outs) == 1
+
+
+def test_offsets_pointing_at_the_preceding_eol_are_tolerated(signed, pki):
+    """A common writer bug (offset one byte early, at the EOL) must not turn a good file into 'error'."""
+    def shift(data):
+        i = data.rindex(b"\nxref\n")
+        tail = re.sub(rb"(\d{10}) 00000 n", lambda m: b"%010d 00000 n" % (int(m.group(1)) - 1), data[i:])
+        sx = int(re.findall(rb"startxref\s+(\d+)", tail)[-1])
+        return data[:i] + tail.replace(b"startxref\n%d" % sx, b"startxref\n%d" % (sx - 1))
+
+    r = check_bytes(shift(ps.base_pdf("x")), "s.pdf")
+    assert r.verdict == "warn" and "NO_SIGNATURE" in codes(r)
+    r = check_bytes(shift(ps.add_dss(signed, [pki.ca.der])), "s.pdf", Options(trust=(pki.root.pem,)))
+    assert r.signatures[0].intact and r.signatures[0].covers_whole_file
+    assert not [f for f in r.findings if f.severity in ("fail", "error")]

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from ..errors import LimitExceeded
 from .fields import walk_fields
 from .objects import OBJ_HEADER, Name, PdfDict, PdfString, Ref, Stream
+from .xref import _tolerate_ws
 
 
 @dataclass
@@ -318,7 +319,7 @@ class ChangeAnalysis:
                 skip[sec.xrefstm] = sec.xrefstm_end
             for num, loc in sec.entries.items():
                 if loc[0] == "n":
-                    known[loc[1]] = num
+                    known[_tolerate_ws(data, loc[1])] = num
         pos = self.signed.end
         end = self.final.end
         while True:
@@ -332,7 +333,7 @@ class ChangeAnalysis:
             if start in known:
                 num = known[start]
                 loc = self.final.map.get(num)
-                if loc is not None and loc[0] == "n" and loc[1] == start:
+                if loc is not None and loc[0] == "n" and _tolerate_ws(data, loc[1]) == start:
                     pdf.at(self.final, num, loc)
                     sp = pdf.span(self.final, num)
                     pos = max(sp[1], m.end()) if sp else m.end()

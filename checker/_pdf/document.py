@@ -142,6 +142,8 @@ class PdfFile:
         if not (0 <= off < len(data)):
             raise MalformedInput(f"xref offset of object {num} outside the file")
         p = off
+        while p < len(data) and p - off < 4 and data[p] in b" \t\r\n\f\x00":
+            p += 1  # some writers point at the EOL before the object
         m = OBJ_HEADER.match(data, p)
         if not m:
             raise MalformedInput(f"xref offset of object {num} does not point at an object")
@@ -155,7 +157,7 @@ class PdfFile:
                     raise MalformedInput(f"object {num}: /Length refers to itself")
                 length = self.get(view, length, depth + 1)
             val, q = finish_stream(data, val, q, length, num)
-        return val, (off, q)
+        return val, (p, q)
 
     def _read_compressed(self, view, num, loc, depth):
         stm_num, idx, sloc = loc[1], loc[2], loc[3]

@@ -91,6 +91,7 @@ class XrefReader:
         data = self.data
         if not (0 < offset < len(data)):
             raise MalformedInput(f"xref offset {offset} outside the file")
+        offset = _tolerate_ws(data, offset)
         if data.startswith(b"xref", offset):
             sec = self._table(offset)
             xs = sec.trailer.get("XRefStm")
@@ -214,6 +215,14 @@ class XrefReader:
         for k in ("Prev", "XRefStm", "Type", "W", "Index", "Length", "Filter", "DecodeParms"):
             trailer.pop(k, None)
         return RevisionView(end, sx, sections, merged, trailer)
+
+
+def _tolerate_ws(data: bytes, offset: int) -> int:
+    """Some writers point one or two bytes early (at the preceding EOL): skip up to 4 blanks."""
+    p = offset
+    while p < len(data) and p - offset < 4 and data[p] in b" \t\r\n\f\x00":
+        p += 1
+    return p
 
 
 def _prev(trailer: PdfDict) -> int | None:
