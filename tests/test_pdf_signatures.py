@@ -312,3 +312,17 @@ def test_missing_signer_certificate_is_not_proven(base):
     r = check_bytes(data, "c.pdf", trusted(pki))
     assert r.verdict == "warn" and "CRYPTO_SIGNER_CERT_MISSING" in {f.code for f in r.findings}
     assert not r.signatures[0].intact and not r.signatures[0].trusted
+
+
+def test_linearized_layout(pki):
+    """First-page xref at the start, main xref at the end, last startxref pointing to the first."""
+    lin = ps.linearized_like(pa.GENUINE)
+    assert b"/Linearized" in lin[:200] and lin.count(b"%%EOF") == 2
+    r = check_bytes(lin, "l.pdf")
+    assert "NO_SIGNATURE" in {f.code for f in r.findings} and r.pages == 1
+    signed = ps.sign_pdf(lin, pki.leaf, pki.chain)
+    r = check_bytes(signed, "l.pdf", trusted(pki))
+    assert ours(r) == [] and r.signatures[0].revision == 2
+    assert r.signatures[0].intact and r.signatures[0].covers_whole_file
+    r = check_bytes(pa.isa_replace_content(signed), "l.pdf", trusted(pki))
+    assert r.verdict == "fail"

@@ -338,7 +338,8 @@ def _signature(pdf: PdfFile, ctx: Context, index: int, f, sd, docmdp):
 
 
 def _revision_number(pdf: PdfFile, view) -> int:
-    ends = [b for _, b in pdf.eofs]
+    """1-based position among the file's revisions (a linearized file's first-page %%EOF is none)."""
+    ends = [v.end for v in pdf.revision_views()]
     try:
         return ends.index(view.end) + 1
     except ValueError:

@@ -496,3 +496,57 @@ def cached_pki(kind: str, tag: str = "TEST"):
     if key not in _PKI_CACHE:
         _PKI_CACHE[key] = _pki.make_pki(kind, tag=tag)
     return _PKI_CACHE[key]
+
+
+def linearized_like(lines) -> bytes:
+    """Linearized layout: first-page xref section at the start, main section at the end."""
+    src = base_pdf(lines)
+    objs = {}
+    for n in range(1, inspect(src).size):
+        try:
+            objs[n] = raw_object(src, n)
+        except KeyError:
+            pass
+    size = max(objs) + 2
+    lin = size - 1
+    objs[lin] = b"<< /Linearized 1 /L 0000000000 /O 9 /E 0 /N 1 /T 0 /H [0 0] >>"
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    first_objs = [lin, 1, 9, 8]  # lin dict, catalog, page, content
+    offsets = {}
+    # reserve the first-page xref: write objects after it, so compute with a fixed-size table
+    def table(nums, offs, trailer):
+        b = b"xref\n%d %d\n" % (min(nums), len(nums)) if nums == list(range(min(nums), min(nums)+len(nums))) else None
+        rows = b""
+        t = b"xref\n"
+        for n in sorted(nums):
+            t += b"%d 1\n%010d 00000 n\r\n" % (n, offs.get(n, 0))
+        return t + b"trailer\n<< " + trailer + b" >>\n"
+    head_pos = out.tell()
+    # objects of the linearization dict first
+    out.write(b"%d 0 obj\n" % lin + objs[lin] + b"\nendobj\n")
+    offsets[lin] = head_pos
+    fp_xref_pos = out.tell()
+    placeholder_main = b"0000000000"
+    fp = table(first_objs[1:], {}, b"/Size %d /Root 1 0 R /Info 3 0 R /Prev %s" % (size, placeholder_main))
+    fp += b"startxref\n0\n%%EOF\n"
+    out.write(fp)
+    for n in first_objs[1:]:
+        offsets[n] = out.tell()
+        out.write(b"%d 0 obj\n" % n + objs[n] + b"\nendobj\n")
+    rest = [n for n in sorted(objs) if n not in first_objs]
+    for n in rest:
+        offsets[n] = out.tell()
+        out.write(b"%d 0 obj\n" % n + objs[n] + b"\nendobj\n")
+    main_pos = out.tell()
+    main = b"xref\n0 1\n0000000000 65535 f\r\n"
+    for n in rest:
+        main += b"%d 1\n%010d 00000 n\r\n" % (n, offsets[n])
+    main += b"trailer\n<< /Size %d >>\nstartxref\n%d\n%%%%EOF\n" % (size, fp_xref_pos)
+    out.write(main)
+    data = bytearray(out.getvalue())
+    fp2 = table(first_objs[1:], offsets, b"/Size %d /Root 1 0 R /Info 3 0 R /Prev %010d" % (size, main_pos))
+    fp2 += b"startxref\n0\n%%EOF\n"
+    assert len(fp2) == len(fp)
+    data[fp_xref_pos:fp_xref_pos+len(fp)] = fp2
+    return bytes(data)
