@@ -516,8 +516,6 @@ def linearized_like(lines) -> bytes:
     offsets = {}
     # reserve the first-page xref: write objects after it, so compute with a fixed-size table
     def table(nums, offs, trailer):
-        b = b"xref\n%d %d\n" % (min(nums), len(nums)) if nums == list(range(min(nums), min(nums)+len(nums))) else None
-        rows = b""
         t = b"xref\n"
         for n in sorted(nums):
             t += b"%d 1\n%010d 00000 n\r\n" % (n, offs.get(n, 0))
