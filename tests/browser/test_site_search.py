@@ -57,3 +57,27 @@ def test_chinese_word_inside_a_sentence_finds_its_page(context, site_server, sit
         assert location in pages, (word, location, hrefs)
         page.keyboard.press("Escape")
     context.recorder.assert_same_origin_get(site_server.origin)
+
+
+def search_hrefs(page, word):
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(word)
+    box.press("End")
+    results = page.locator(".md-search-result__list a")
+    results.first.wait_for(timeout=30_000)
+    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    page.keyboard.press("Escape")
+    return hrefs
+
+
+def test_search_works_from_the_file_system(context, site_dir):
+    # The offline plugin: search index inlined as search_index.js, search worker through the
+    # vendored iframe-worker shim.  Opened from disk, nothing may be fetched over the network.
+    (word, location), = pick_queries(site_dir, 1)
+    page = context.new_page()
+    page.goto((site_dir / "index.html").resolve().as_uri())
+    hrefs = search_hrefs(page, word)
+    assert any(urlsplit(h).path.endswith("/" + location) for h in hrefs), (word, location, hrefs)
+    schemes = {urlsplit(u).scheme for u in context.recorder.urls()}
+    assert schemes <= {"file", "data", "blob", "about"}, schemes
