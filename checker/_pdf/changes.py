@@ -16,7 +16,8 @@ Policy (stricter than pyHanko's default DiffPolicy where in doubt; see tests/tes
   entry (``/OpenAction``, ``/Names``, ``/Perms`` …), ``/NeedAppearances``, form values, new
   non-signature annotations, *visible* new signature appearances (Sneaky Signature), removed
   objects — is a failure;
-* a certification signature with DocMDP ``/P 1`` allows only DSS data and document timestamps.
+* a certification signature with DocMDP ``/P 1`` allows only DSS data, document timestamps and
+  metadata (/Info, XMP: never rendered on a page) — no further signatures.
 """
 from __future__ import annotations
 
@@ -376,11 +377,9 @@ class ChangeAnalysis:
             r.note("validation data (/DSS)")
             return
         if num == ro.info and num not in ro.reachable:
-            self._mdp_forbids("document information (/Info) changed")
             r.note("document information (/Info)")
             return
         if num == ro.metadata and num not in ro.reachable:
-            self._mdp_forbids("XMP metadata changed")
             r.note("XMP metadata")
             return
         if num not in ro.reachable and num not in ro.dss and num != ro.info:
@@ -393,10 +392,6 @@ class ChangeAnalysis:
             r.fail("PDF_FORM_CHANGED", f"form field {num} changed")
             return
         r.fail("PDF_CHANGED_AFTER_SIGNING", f"object {num} ({_kind(old)}) changed")
-
-    def _mdp_forbids(self, what: str) -> None:
-        if self.docmdp == 1:
-            self.r.fail("PDF_DOCMDP_VIOLATION", what)
 
     def _root(self, old, new) -> None:
         r = self.r
@@ -412,7 +407,6 @@ class ChangeAnalysis:
         if not same(old.get("DSS"), new.get("DSS")):
             r.note("validation data (/DSS)")
         if not same(old.get("Metadata"), new.get("Metadata")):
-            self._mdp_forbids("XMP metadata changed")
             r.note("XMP metadata")
         for k in ("Extensions", "Version"):
             if not same(old.get(k), new.get(k)):
