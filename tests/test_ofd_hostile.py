@@ -306,3 +306,29 @@ def test_streamed_zip_with_data_descriptors_is_read():
     assert struct.unpack_from("<H", data, 6)[0] & 0x08
     r = run(data)
     assert r.verdict == "warn" and "NO_SIGNATURE" in codes(r)
+
+
+def test_hashing_a_large_file_respects_the_time_budget(monkeypatch):
+    """Pure-Python SM3 (Pyodide) is slow: a huge referenced file must hit the time limit, not hang."""
+    import base64
+    import os
+
+    import checker._crypto.digest as digest
+
+    monkeypatch.setattr(digest, "NATIVE_SM3", False)  # force the pure-Python SM3 as on Pyodide
+    files = ofdsign._read(ofdsign.make_ofd(["x"]))
+    files["Doc_0/Res/big.ttf"] = os.urandom(6 * 1024 * 1024)
+    files["OFD.xml"] = files["OFD.xml"].replace(
+        b"</ofd:DocRoot>", b"</ofd:DocRoot><ofd:Signatures>Doc_0/Signs/Signatures.xml</ofd:Signatures>")
+    files["Doc_0/Signs/Signatures.xml"] = (b'<ofd:Signatures xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Signature '
+                                           b'ID="1" BaseLoc="Sign_0/Signature.xml"/></ofd:Signatures>')
+    files["Doc_0/Signs/Sign_0/Signature.xml"] = (
+        b'<ofd:Signature xmlns:ofd="http://www.ofdspec.org/2016"><ofd:SignedInfo><ofd:References CheckMethod="SM3">'
+        b'<ofd:Reference FileRef="/Doc_0/Res/big.ttf"><ofd:CheckValue>' + base64.b64encode(b"\0" * 32) +
+        b"</ofd:CheckValue></ofd:Reference></ofd:References></ofd:SignedInfo>"
+        b"<ofd:SignedValue>SignedValue.dat</ofd:SignedValue></ofd:Signature>")
+    files["Doc_0/Signs/Sign_0/SignedValue.dat"] = b"\x30\x00"
+    t = time.perf_counter()
+    r = check_bytes(ofdsign.write_zip(files), "big.ofd", Options(limits=Limits(max_seconds=1.0)))
+    assert time.perf_counter() - t < HANG_BOUND
+    assert r.verdict == "error" and "LIMIT_TIME" in codes(r), codes(r)

@@ -80,6 +80,7 @@ class Model:
         self.root_name: str | None = None
         self._xml: dict[str, Node] = {}
         self._elements = 0
+        self._digests: dict[tuple[str, str], bytes] = {}
         self._build()
 
     # -- basic helpers -----------------------------------------------------
@@ -94,6 +95,21 @@ class Model:
                 raise LimitExceeded(f"more than {budget} XML elements in the package", code="OFD_XML_LIMIT")
             self._xml[name] = node
         return self._xml[name]
+
+    def digest(self, name: str, alg: str) -> bytes:
+        """Digest of package file ``name`` (cached: several signatures cover the same files)."""
+        key = (name, alg)
+        if key not in self._digests:
+            from .._crypto.digest import new_hash
+
+            data = memoryview(self.pkg.read(name))
+            h = new_hash(alg)
+            step = 64 * 1024  # pure-Python SM3 (Pyodide) is slow: stay interruptible
+            for i in range(0, len(data), step):
+                self.ctx.check_time()
+                h.update(data[i:i + step])
+            self._digests[key] = h.digest()
+        return self._digests[key]
 
     def resolve(self, base_file: str, loc: str | None, doc_dir: str = "") -> str | None:
         """Package name for ``loc`` named in ``base_file`` (None when absent or empty)."""

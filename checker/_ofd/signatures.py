@@ -163,8 +163,6 @@ def _verify_one(model: Model, ctx, entry: SigEntry, index: int) -> SigResult:
 
 # -- references ---------------------------------------------------------------
 def _check_references(model: Model, ctx, sc: _Ctx, entry: SigEntry, signed_info: Node) -> None:
-    from .._crypto.digest import hash_bytes
-
     refs_nodes = signed_info.findall("References")
     ref_list = [(rn, r) for rn in refs_nodes for r in rn.findall("Reference")]
     if not ref_list:
@@ -191,8 +189,7 @@ def _check_references(model: Model, ctx, sc: _Ctx, entry: SigEntry, signed_info:
             continue
         if names[0] == "sha1":
             sc.add("SIG_WEAK_DIGEST", algorithm="SHA-1")
-        data = model.pkg.read(path)
-        ok = bool(expected) and any(hmac.compare_digest(hash_bytes(n, data), expected) for n in names)
+        ok = bool(expected) and any(hmac.compare_digest(model.digest(path, n), expected) for n in names)
         sc.res.refs.append(RefCheck(file_ref, path, "ok" if ok else "mismatch"))
         if not ok:
             sc.add("OFD_SIG_REF_MISMATCH", file=file_ref)
