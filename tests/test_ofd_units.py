@@ -12,7 +12,7 @@ from checker._ofd.model import Model, _join
 from checker._ofd.package import Package, normalise
 from checker.errors import MalformedInput
 from testkit import ofdsign, pki
-from testkit.ofdsign import bits, gtime, ia5, integer, octets, oid, seq, utf8
+from testkit.ofdsign import bits, gtime, ia5, integer, octets, oid, seq
 
 UTC = dt.timezone.utc
 

@@ -24,7 +24,6 @@ import base64
 import binascii
 import datetime as _dt
 import hmac
-import posixpath
 from dataclasses import dataclass, field
 
 from asn1crypto import core
