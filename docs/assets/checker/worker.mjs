@@ -189,7 +189,9 @@ async function boot() {
   })]);
   mark("runtime");
   progress("packages", stages.packages.loaded, stages.packages.total);
-  await pyodide.loadPackage(await wheels, {messageCallback: () => {}, errorCallback: (m) => console.warn(m)});
+  const failures = [];
+  await pyodide.loadPackage(await wheels, {messageCallback: () => {}, errorCallback: (m) => failures.push(m)});
+  if (failures.length) throw new Error(failures.join("; "));  // e.g. a wheel failed its sha256 check
   mark("packages");
   progress("checker", 0, 1);
   pyodide.runPython(GLUE);
@@ -200,7 +202,22 @@ async function boot() {
   progress("checker", 1, 1);
   postMessage({type: "ready", python: info.python, checker: info.checker, ms: Math.round(performance.now() - T0),
                timings});
+  // Warm-up (scripts/bench_browser.py): import the engines now instead of at the first check; a
+  // file chosen meanwhile simply waits in the event queue.  Errors here only cost speed.
+  setTimeout(() => {
+    try {
+      pyodide.runPython(WARM_UP);
+      mark("warm_up");
+    } catch (err) {
+      console.warn("warm-up failed", err);
+    }
+  }, 0);
 }
+
+const WARM_UP = `
+import checker._pdf, checker._pdf.text, checker._ofd, checker._cert, checker._crypto.cms, checker._crypto.trust
+import pypdf
+`;
 
 function handle(msg) {
   const id = msg.id ?? null;
