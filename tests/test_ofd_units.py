@@ -109,3 +109,25 @@ def test_sniff():
     assert sniff(b"\x97JB2\r\n\x1a\n") == "JBIG2"
     assert sniff(b"BM....") == "BMP"
     assert sniff(b"????") == ""
+
+
+@pytest.mark.parametrize("mode", ["RGB", "1", "P", "RGBA"])
+def test_bmp_images_become_png_for_qr(mode, tmp_path):
+    """BMP QR images (a format GB/T 33190 allows) are converted; checked against Pillow's decoding."""
+    PIL = pytest.importorskip("PIL.Image")
+    import io
+    from checker._ofd.content import bmp_to_png
+    img = PIL.new("RGB", (37, 21), (255, 255, 255))
+    for x in range(37):
+        for y in range(21):
+            if (x * 7 + y * 3) % 5 == 0:
+                img.putpixel((x, y), (0, 0, 0) if mode != "RGB" else (x * 6, y * 12, 200))
+    src = img.convert(mode)
+    buf = io.BytesIO()
+    src.save(buf, "BMP")
+    png = bmp_to_png(buf.getvalue())
+    assert png is not None and sniff(png) == "PNG"
+    back = PIL.open(io.BytesIO(png)).convert("RGB")
+    assert back.tobytes() == src.convert("RGB").tobytes()
+    for cut in (10, 30, 60, len(buf.getvalue()) - 5):  # damaged files: None, never an exception
+        assert bmp_to_png(buf.getvalue()[:cut]) is None

@@ -233,8 +233,79 @@ def image_list(model: Model, drawn: list[tuple[str, str]], ctx) -> tuple[list[tu
         seen_paths.add(m.path)
         data = model.pkg.read(m.path)
         kind = sniff(data)
+        if kind == "BMP":
+            png = bmp_to_png(data)
+            if png is not None:
+                good.append((m.path, png))
+                continue
         if kind in ("PNG", "JPEG"):
             good.append((m.path, data))
         else:
             bad.append((m.path, kind or m.format or "unknown"))
     return good, bad
+
+
+_MAX_PIXELS = 16 * 1024 * 1024
+
+
+def bmp_to_png(data: bytes) -> bytes | None:
+    """Uncompressed Windows BMP (1/4/8/24/32 bpp) to PNG, for the QR decoders.  None if unsupported
+    or damaged."""
+    import struct
+
+    try:
+        return _bmp_to_png(data)
+    except (ValueError, IndexError, TypeError, struct.error):
+        return None
+
+
+def _bmp_to_png(data: bytes) -> bytes | None:
+    import struct
+    import zlib
+
+    try:
+        off = struct.unpack_from("<I", data, 10)[0]
+        hsize, w, h, planes, bpp, comp = struct.unpack_from("<IiiHHI", data, 14)
+    except struct.error:
+        return None
+    if hsize < 40 or planes != 1 or bpp not in (1, 4, 8, 24, 32) or comp not in (0, 3) or w <= 0 or h == 0:
+        return None
+    if comp == 3 and bpp != 32:
+        return None
+    top_down = h < 0
+    h = abs(h)
+    if w * h > _MAX_PIXELS:
+        return None
+    palette = []
+    if bpp <= 8:
+        ncol = struct.unpack_from("<I", data, 46)[0] or (1 << bpp)
+        pstart = 14 + hsize
+        for i in range(min(ncol, 256)):
+            b, g, r = data[pstart + 4 * i:pstart + 4 * i + 3]
+            palette.append(bytes((r, g, b)))
+        if len(palette) < (1 << bpp):
+            palette += [b"\0\0\0"] * ((1 << bpp) - len(palette))
+    stride = ((w * bpp + 31) // 32) * 4
+    if off + stride * h > len(data):
+        return None
+    rows = []
+    for y in range(h):
+        src = data[off + (y if top_down else h - 1 - y) * stride:][:stride]
+        if bpp == 24:
+            px = bytearray(w * 3)
+            px[0::3], px[1::3], px[2::3] = src[2:3 * w:3], src[1:3 * w:3], src[0:3 * w:3]
+        elif bpp == 32:
+            px = bytearray(w * 3)
+            px[0::3], px[1::3], px[2::3] = src[2:4 * w:4], src[1:4 * w:4], src[0:4 * w:4]
+        else:
+            per = 8 // bpp
+            mask = (1 << bpp) - 1
+            idx = [(src[x // per] >> (8 - bpp * (x % per + 1))) & mask for x in range(w)]
+            px = b"".join(palette[i] for i in idx)
+        rows.append(b"\0" + bytes(px))
+
+    def chunk(t: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + t + body + struct.pack(">I", zlib.crc32(t + body) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"".join(rows), 6)) + chunk(b"IEND", b""))
