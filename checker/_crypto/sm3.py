@@ -23,7 +23,7 @@ def _build_compress():
     """Generate a fully unrolled compression function (about 1.4x faster than a loop in CPython).
 
     Message words and state live in local variables; the round's register shuffle is done by
-    renaming instead of moving values.  Built once at import with ``exec`` (like namedtuple).
+    renaming instead of moving values.  Built once, on first use, with ``exec`` (like namedtuple).
     """
     L = ["def _compress(v, block, _unpack=_UNPACK):",
          "    " + ",".join(f"w{i}" for i in range(16)) + " = _unpack(block)"]
@@ -55,7 +55,14 @@ def _build_compress():
     return ns["_compress"]
 
 
-_compress = _build_compress()
+_compress = None  # built on first use: CPython with OpenSSL's SM3 never needs it (saves ~40 ms at import)
+
+
+def _compressor():
+    global _compress
+    if _compress is None:
+        _compress = _build_compress()
+    return _compress
 
 
 class SM3:
@@ -77,8 +84,9 @@ class SM3:
         n = len(buf) // 64 * 64
         v = self._v
         mv = memoryview(buf)
+        compress = _compress or _compressor()
         for i in range(0, n, 64):
-            v = _compress(v, mv[i : i + 64])
+            v = compress(v, mv[i : i + 64])
         self._v = v
         self._buf = buf[n:]
 
@@ -92,8 +100,9 @@ class SM3:
         pad = b"\x80" + b"\x00" * ((55 - self._len) % 64) + struct.pack(">Q", bitlen)
         buf = self._buf + pad
         v = self._v
+        compress = _compress or _compressor()
         for i in range(0, len(buf), 64):
-            v = _compress(v, buf[i : i + 64])
+            v = compress(v, buf[i : i + 64])
         return struct.pack(">8I", *v)
 
     def hexdigest(self) -> str:
