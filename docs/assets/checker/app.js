@@ -251,6 +251,7 @@ function sniff(bytes) {
 }
 
 async function process(item) {
+  item.t0 = performance.now();
   const size = item.file ? item.file.size : item.bytes.byteLength;
   if (size > MAX_BYTES) {
     showLocalError(item, `文件过大（${(size / MB).toFixed(1)} MB，上限 ${MAX_BYTES / MB} MB），无法核验。电子证书通常只有几百 KB，请确认选择的是证书原件。`, "LIMIT_FILE_SIZE");
@@ -275,14 +276,17 @@ async function process(item) {
   const t0 = performance.now();
   const result = await checker.check(item.name, bytes, { trust_demo: !!item.trustDemo, today: state.today, qr: fmt === "unknown" ? [] : qr.qr });
   item.ms = performance.now() - t0;
+  performance.mark("cqc-result");
   finish(item, result, { qrNote: qr.note, preview: qr.preview });
+  performance.mark("cqc-finished");
 }
 
 function finish(item, result, extra) {
   const info = { ...extra, name: item.name, trustDemo: !!item.trustDemo, cardId: item.cardId };
   const el = card(result, info);
   el.id = item.cardId;
-  if (item.ms !== undefined) el.dataset.ms = String(Math.round(item.ms));
+  if (item.ms !== undefined) el.dataset.ms = String(Math.round(item.ms)); // Python check only
+  if (item.t0 !== undefined) el.dataset.totalMs = String(Math.round(performance.now() - item.t0)); // read + QR + check
   item.el.replaceWith(el);
   item.el = el;
   state.results.push({ seq: item.seq, result, trustDemo: !!item.trustDemo });

@@ -1,6 +1,7 @@
 // QR decoding worker (module worker): zxing-wasm, self-hosted.
 //
-// page → worker  {type: "decode", id, image: ImageData}            rendered PDF page
+// page → worker  {type: "decode", id, bitmap: ImageBitmap}         rendered PDF page (transferred)
+//                {type: "decode", id, image: ImageData}            pixels
 //                {type: "decode", id, bytes: ArrayBuffer, source}   an image file (OFD PNG/JPEG)
 // worker → page  {type: "decoded", id, codes: [{text, format, box: [x, y, w, h] (0..1)}],
 //                 width, height}
@@ -54,7 +55,10 @@ function toBox(position, width, height) {
 async function imageDataFromBytes(bytes) {
   // Decode the picture ourselves: gives the size for the box and handles every format the
   // browser knows (zxing's own decoder only knows PNG/JPEG/GIF/BMP).
-  const bitmap = await createImageBitmap(new Blob([bytes]));
+  return imageDataFromBitmap(await createImageBitmap(new Blob([bytes])));
+}
+
+function imageDataFromBitmap(bitmap) {
   try {
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
     const g = canvas.getContext("2d", { willReadFrequently: true });
@@ -69,7 +73,7 @@ async function imageDataFromBytes(bytes) {
 
 async function decode(msg) {
   const mod = await zxing();
-  const image = msg.image || (await imageDataFromBytes(msg.bytes));
+  const image = msg.image || (msg.bitmap ? imageDataFromBitmap(msg.bitmap) : await imageDataFromBytes(msg.bytes));
   const results = await mod.readBarcodes(image, READER_OPTIONS);
   const codes = [];
   const seen = new Set();

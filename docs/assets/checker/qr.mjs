@@ -14,6 +14,12 @@ function pdfjs() {
       lib.GlobalWorkerOptions.workerSrc = PATHS.pdfjsWorker;
       // Our own (blob-bootstrapped) worker so that the page's CSP covers pdf.js's worker too.
       lib.GlobalWorkerOptions.workerPort = spawnWorker(PATHS.pdfjsWorker, "pdfjs");
+      // pdf.js 6 can paint pages in a renderer worker (OffscreenCanvas) and hand back bitmaps:
+      // the main thread only copies the finished frame.  One port, reused file after file
+      // (pdf.js releases it when a document is destroyed; without it pdf.js paints here).
+      if ("rendererPorts" in lib.GlobalWorkerOptions) {
+        lib.GlobalWorkerOptions.rendererPorts = [spawnWorker(PATHS.pdfjsRenderer, "pdfjs-renderer")];
+      }
       return lib;
     });
     pdfjsPromise.catch(() => {
@@ -142,16 +148,21 @@ export async function pdfQr(bytes) {
     const canvas = document.createElement("canvas");
     canvas.width = Math.ceil(viewport.width);
     canvas.height = Math.ceil(viewport.height);
-    const ctx = canvas.getContext("2d", { willReadFrequently: true, alpha: false });
-    ctx.fillStyle = "#fff";
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
-    await page.render({ canvasContext: ctx, canvas, viewport, annotationMode: lib.AnnotationMode ? lib.AnnotationMode.ENABLE : 1 }).promise;
-    const image = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    performance.mark("cqc-render-start");
+    // `canvas` only, no `canvasContext`: with a context pdf.js paints on this thread; without,
+    // its renderer worker paints and the page just receives the finished frame.
+    await page.render({ canvas, viewport, background: "#ffffff", annotationMode: lib.AnnotationMode ? lib.AnnotationMode.ENABLE : 1 }).promise;
+    performance.mark("cqc-render-end");
+    // No getImageData here: reading 3+ megapixels back costs the main thread 100+ ms.  A
+    // bitmap snapshot is cheap; qr-worker turns it into pixels off the main thread.
+    const bitmap = await createImageBitmap(canvas);
+    performance.mark("cqc-bitmap-end");
     const preview = figure(previewCanvas(canvas), "第 1 页预览（红框：识别到的二维码）");
+    performance.mark("cqc-preview-end");
     canvas.width = canvas.height = 0; // free the big bitmap
     let decoded;
     try {
-      decoded = await decodeInWorker({ image }, [image.data.buffer]);
+      decoded = await decodeInWorker({ bitmap }, [bitmap]);
     } catch (err) {
       return { qr: null, preview, note: "二维码识别组件加载失败，未识别二维码。" };
     }

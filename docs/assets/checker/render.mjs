@@ -20,12 +20,26 @@ const KIND_ZH = {
 
 // Next steps: the verdict's own section of the guide, plus sections named by finding codes.
 const VERDICT_ANCHOR = { pass: "verdict-pass", warn: "verdict-warn", fail: "verdict-fail", error: "verdict-error" };
+// Finding codes (checker/messages.py) that describe a change made after signing.
+const CHANGE_RE = /DIGEST_MISMATCH|SIG_INVALID|CHANGED|_ADDED$|TAMPERED|HIDDEN_OBJECT|SIGNATURE_REMOVED|UNSIGNED_TAIL|TRAILING_GARBAGE|BROKEN_AFTER|DOCMDP|NOT_IN_REVISION|BYTERANGE|REF_MISMATCH|DATAHASH|UNCOVERED|FILE_MISMATCH|LATER_CHANGES/;
 const TOPICS = [
-  { anchor: "changed-after-signing", label: "签章后被改动是什么意思", test: (c) => /DIGEST|MODIF|CHANGED|INCREMENTAL|SHADOW|COVERAGE|AFTER_SIGN|WRAPP/.test(c) },
-  { anchor: "untrusted-signer", label: "签章人不受信任怎么办", test: (c) => /UNTRUSTED|DEMO_CA|CHAIN|SELF_SIGNED|UNKNOWN_SIGNER/.test(c) },
-  { anchor: "expired", label: "证书或注册已过期怎么办", test: (c) => /EXPIRED/.test(c) },
-  { anchor: "qr-host", label: "如何判断二维码指向的网址", test: (c) => /^QR_/.test(c) && !/NOT_CHECKED|OFFICIAL$/.test(c) },
+  { anchor: "changed-after-signing", label: "签章后文件被修改是什么意思", test: (c) => CHANGE_RE.test(c) },
+  { anchor: "untrusted-signer", label: "签名证书不受信任怎么办", test: (c) => /UNTRUSTED|DEMO_CA|NO_ANCHOR|SIGNER_NOT_ISSUER|SIGNER_NOT_LISTED/.test(c) },
+  { anchor: "expired", label: "证书或签名证书已过期怎么办", test: (c) => /EXPIRED/.test(c) },
+  { anchor: "qr-host", label: "如何核对二维码指向的网址", test: (c) => /^QR_/.test(c) && !/^QR_(OFFICIAL|MATCHES_PRINTED|NOT_CHECKED)$/.test(c) },
 ];
+
+// Printed-field keys of Result.fields (checker/_cert/fields.py FIELD_LABELS_ZH).
+const FIELD_ZH = {
+  name: "姓名", gender: "性别", birth_date: "出生日期", id_number: "身份证号", reg_number: "注册编号",
+  employer: "聘用企业", specialties: "注册专业", specialty_valid_until: "专业有效期", valid_until: "注册有效期",
+  use_valid_until: "使用有效期", issuer: "发证机关", issue_date: "发证日期",
+};
+
+// 1234567 -> "1,234,567" (no Intl: its first use loads locale data, a 100+ ms main-thread task)
+function groupDigits(n) {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
 
 export function verdictLabel(v) {
   return VERDICT_ZH[v] || VERDICT_ZH.error;
@@ -62,8 +76,12 @@ function kv(rows) {
 }
 
 function signatureBlock(sig, result) {
-  const related = (result.findings || []).filter((f) => (sig.codes || []).includes(f.code) && String((f.params || {}).index ?? sig.index) === String(sig.index));
-  const changes = related.filter((f) => f.severity === "fail" || f.severity === "warn");
+  // Changes after signing: this signature's change findings, plus document-level ones.
+  const changes = (result.findings || []).filter((f) => {
+    if (!CHANGE_RE.test(f.code) || f.severity === "info" && !/LATER_CHANGES/.test(f.code)) return false;
+    const idx = (f.params || {}).index;
+    return idx === undefined || idx === null ? true : String(idx) === String(sig.index) && (sig.codes || []).includes(f.code);
+  });
   return h(
     "div",
     { class: "cqc-sig" },
@@ -77,7 +95,7 @@ function signatureBlock(sig, result) {
       ["可信时间戳", sig.timestamp],
       ["签名完好", yesNo(sig.intact, "完好（签名值正确，内容未改动）", "已损坏或被改动")],
       ["证书可信", yesNo(sig.trusted, sig.anchor ? `可信（根证书：${sig.anchor}）` : "可信", "不能追溯到受信任的根证书")],
-      ["覆盖范围", sig.covers_whole_file ? "覆盖整个文件" : "未覆盖整个文件（签章后可能有追加内容）"],
+      ["覆盖范围", sig.covers_whole_file ? "覆盖整个文件" : "未覆盖整个文件（签章之后还有内容）"],
       ["所属修订版本", sig.revision],
       ["证书链", sig.chain && sig.chain.length ? h("ol", { class: "cqc-chain" }, sig.chain.map((c) => h("li", { text: c }))) : null],
       ["覆盖的文件", sig.covered && sig.covered.length ? h("ul", { class: "cqc-covered" }, sig.covered.map((c) => h("li", null, h("code", { text: c })))) : null],
@@ -86,7 +104,7 @@ function signatureBlock(sig, result) {
   );
 }
 
-function qrBlock(q) {
+function qrBlock(q, result) {
   let badge;
   if (!q.is_url) badge = h("span", { class: "cqc-badge cqc-badge-neutral", text: "不是网址" });
   else if (q.official) badge = h("span", { class: "cqc-badge cqc-badge-official", text: "官方网址" });
@@ -109,9 +127,16 @@ function qrBlock(q) {
     { class: "cqc-qr" },
     h("p", null, badge, q.host ? h("span", { class: "cqc-host", text: ` 主机：${q.host}` }) : null, q.source ? h("span", { class: "cqc-src", text: `（${q.source}）` }) : null),
     h("pre", { class: "cqc-qrtext" }, h("code", { text: q.text })),
-    q.code ? h("p", { class: `cqc-sev-${q.status}`, text: `${SEVERITY_ZH[q.status] || q.status}：${q.code}` }) : null,
+    qrJudgement(q, result),
     open,
   );
+}
+
+function qrJudgement(q, result) {
+  if (!q.code) return null;
+  const f = (result.findings || []).find((x) => x.code === q.code);
+  const sev = q.status === "fail" || q.status === "warn" ? q.status : "info";
+  return h("p", { class: `cqc-qrjudge cqc-sev-${sev}`, "data-code": q.code }, h("span", { class: "cqc-sev", text: SEVERITY_ZH[sev] }), " ", h("span", { text: f ? f.message : q.code }));
 }
 
 function findingList(findings) {
@@ -144,7 +169,7 @@ export function card(result, extra) {
       "details",
       { class: "cqc-det", ...attrs },
       h("summary", { text: `二维码（${(result.qr || []).length}）` }),
-      (result.qr || []).length ? result.qr.map(qrBlock) : h("p", { text: extra.qrNote || "没有识别到二维码。" }),
+      (result.qr || []).length ? result.qr.map((q) => qrBlock(q, result)) : h("p", { text: extra.qrNote || "没有识别到二维码。" }),
     ),
   );
   details.push(
@@ -152,7 +177,7 @@ export function card(result, extra) {
       "details",
       { class: "cqc-det", ...attrs },
       h("summary", { text: `证面信息（${fields.length}）` }),
-      fields.length ? h("table", { class: "cqc-fields" }, h("tbody", null, fields.map(([k, val]) => h("tr", null, h("th", { text: k }), h("td", { text: val }))))) : h("p", { text: "没有读取到证面信息。" }),
+      fields.length ? h("table", { class: "cqc-fields" }, h("tbody", null, fields.map(([k, val]) => h("tr", { "data-field": k }, h("th", { text: FIELD_ZH[k] || k }), h("td", { text: val }))))) : h("p", { text: "没有读取到证面信息。" }),
       fieldChecks.length ? [h("h4", { text: "证面信息检查" }), findingList(fieldChecks)] : null,
     ),
   );
@@ -164,7 +189,7 @@ export function card(result, extra) {
       findingList(result.findings || []),
       kv([
         ["格式", (result.format || "").toUpperCase()],
-        ["大小", result.size ? `${result.size.toLocaleString("zh-CN")} 字节` : null],
+        ["大小", result.size ? `${groupDigits(result.size)} 字节` : null],
         ["页数", result.pages],
         ["SHA-256", result.sha256 ? h("code", { class: "cqc-hash", text: result.sha256 }) : null],
         ["核验程序版本", result.checker_version],
