@@ -245,7 +245,7 @@ def image_list(model: Model, drawn: list[tuple[str, str]], ctx) -> tuple[list[tu
     return good, bad
 
 
-_MAX_PIXELS = 16 * 1024 * 1024
+_MAX_PIXELS = 4 * 1024 * 1024  # QR images are small; bounds memory
 
 
 def bmp_to_png(data: bytes) -> bytes | None:
