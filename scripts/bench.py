@@ -238,6 +238,28 @@ def bench_cli(files: dict[str, pathlib.Path], runs: int) -> list[dict]:
     return rows
 
 
+def bench_startup(runs: int) -> dict:
+    """Where the whole-process time of the CLI goes: interpreter, imports, QR libraries (median wall/CPU)."""
+    steps = {
+        "python -c pass": "pass",
+        "import checker": "import checker",
+        "+ engines (pdf, ofd, cert, cms, trust)": "import checker, checker._pdf, checker._ofd, checker._cert, "
+                                                  "checker._crypto.cms, checker._crypto.trust",
+        "+ pypdf": "import checker, checker._pdf, checker._ofd, checker._cert, checker._crypto.cms, "
+                   "checker._crypto.trust, pypdf",
+        "+ QR libraries (pypdfium2, zxing-cpp, Pillow)": "import checker, checker._pdf, checker._ofd, checker._cert, "
+                                                         "checker._crypto.cms, checker._crypto.trust, pypdf, "
+                                                         "PIL.Image, pypdfium2, zxingcpp",
+        "import pypdf alone": "import pypdf",
+    }
+    res = {}
+    for label, code in steps.items():
+        wall, cpu = timed_runs([PY, "-c", code], runs)
+        res[label] = {"wall_s": round(wall, 3), "cpu_s": round(cpu, 3)}
+        print(f"  startup {label:48s} wall {wall:.3f}s cpu {cpu:.3f}s", flush=True)
+    return res
+
+
 def _pyhanko_summary(rc: int, out: str) -> str:
     m = re.search(r"(INTACT|UNTRUSTED|TRUSTED|INVALID|UNKNOWN)[^\n]*", out)
     if m:
@@ -428,6 +450,10 @@ def table(results: dict) -> str:
                      f" {g('signature_check_ms', '{:.2f}'):>8s} {g('pyhanko_api_ms'):>8s}"
                      f" {g('ratio_pyhanko_api_vs_ours_noqr', '{:.1f}x'):>8s}  {r['verdict']}"
                      + (f"  ({r['pyhanko_api_result'][:60]})" if r.get("pyhanko_api_result") else ""))
+    st = results.get("startup") or {}
+    if st:
+        lines += ["", "CLI start-up breakdown (median wall / CPU seconds)"]
+        lines += [f"  {k:48s} {v['wall_s']:.3f} / {v['cpu_s']:.3f}" for k, v in st.items()]
     h = results.get("hash") or {}
     if h:
         lines += ["", f"Hash on {h['file_mb']} MB: hashlib {h['hashlib_sha256_mb_s']} MB/s, ours (ByteRange path) "
@@ -487,26 +513,42 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=str(ROOT / "bench-results"))
     ap.add_argument("--quick", action="store_true", help="10 MB instead of 50 MB, fewer files (smoke test)")
     ap.add_argument("--no-browser", action="store_true")
-    ap.add_argument("--only", choices=("cli", "browser"), help="run one part")
+    ap.add_argument("--only", choices=("cli", "browser"), help="run one part (browser: merged into latest.json)")
+    ap.add_argument("--site", default=None, help="built site to serve (default: site/)")
     args = ap.parse_args(argv)
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     results: dict = {"machine": machine(), "runs": args.runs, "cli": [], "inprocess": []}
     print("machine:", json.dumps(results["machine"], ensure_ascii=False), flush=True)
+    partial = out / "partial.json"
+
+    def save() -> None:
+        partial.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str))
+
+    if args.only == "browser" and (out / "latest.json").is_file():
+        # add the browser figures to the latest CLI run (same machine, measured right after it)
+        prev = json.loads((out / "latest.json").read_text())
+        results.update({k: prev[k] for k in ("startup", "cli", "inprocess", "hash", "crypto", "files") if k in prev})
+        results["machine_cli_run"] = prev.get("machine")
     if args.only != "browser":
         files = build_corpus(out / ("corpus-quick" if args.quick else "corpus"), quick=args.quick)
         if args.quick:
             files = {k: v for k, v in files.items() if not k.startswith("ofd-real/") or "helloworld" in k}
         results["files"] = {k: str(v) for k, v in files.items()}
+        results["startup"] = bench_startup(args.runs)
         results["cli"] = bench_cli(files, args.runs)
+        save()
         results["inprocess"] = bench_inprocess(files, args.runs)
+        save()
         results["hash"] = bench_hash(files["big50-rsa.pdf"], args.runs)
         results["crypto"] = bench_crypto(args.runs)
+        save()
     if not args.no_browser and args.only != "cli":
         try:
             import bench_browser
 
-            results["browser"] = bench_browser.run(runs=20 if not args.quick else 5)
+            results["browser"] = bench_browser.run(runs=20 if not args.quick else 5,
+                                                   site=pathlib.Path(args.site) if args.site else None)
         except Exception as exc:  # report, keep the CLI figures
             results["browser"] = {"error": f"{type(exc).__name__}: {exc}"}
             print("browser benchmark failed:", exc, flush=True)
