@@ -122,7 +122,7 @@ MESSAGES: dict[str, Message] = {
     "OFD_SIG_PARTIAL": M("info", "签章 {index} 只保护了部分可见内容（{count} 个文件未包含，如 {files}），这些文件需由其他签章保护。", "Signature {index} protects only part of the visible content ({count} files not included, e.g. {files})."),
     "OFD_SIG_FILE_MISSING": M("fail", "签章 {index}：签章文件 {file} 不存在，签章已被破坏。", "Signature {index}: signature file {file} is missing; the seal is broken."),
     "OFD_SIG_TYPE_UNKNOWN": M("warn", "签章 {index}：未知的签章类型 {type}。", "Signature {index}: unknown signature type {type}."),
-    "OFD_SIG_NO_REFERENCES": M("fail", "签章 {index}：签章没有保护任何文件。", "Signature {index}: the signature protects no file."),
+    "OFD_SIG_NO_REFERENCES": M("warn", "签章 {index}：签章没有保护任何文件。", "Signature {index}: the signature protects no file."),
     "OFD_SIG_REF_MISSING": M("fail", "签章 {index}：受保护的文件 {file} 已不存在（签章后被删除或改名）。", "Signature {index}: protected file {file} is missing (deleted or renamed after signing)."),
     "OFD_SIG_REF_MISMATCH": M("fail", "签章 {index}：文件 {file} 在签章后被改动（摘要不一致）。", "Signature {index}: file {file} was changed after signing (digest mismatch)."),
     "OFD_SIG_DATAHASH_MISMATCH": M("fail", "签章 {index}：签名描述文件 Signature.xml 与签章数据不符（签章后被改动或签章值被替换）。", "Signature {index}: Signature.xml does not match the signed data (changed after signing or signed value replaced)."),
