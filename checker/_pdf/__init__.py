@@ -265,7 +265,7 @@ def _signature(pdf: PdfFile, ctx: Context, index: int, f, sd, docmdp):
     holder = f.value_ref.num if isinstance(f.value_ref, Ref) else (f.ref.num if f.ref else None)
     loc = pdf.full_loc(final, holder) if holder is not None else None
     if loc is None or loc[0] != "n":
-        add("PDF_BYTERANGE_INVALID", index=index, detail="the signature dictionary is not a plain object of the file body")
+        add("PDF_BYTERANGE_INVALID", index=index, **_br_detail("BR_OBJSTM", {}))
         return report(), 0
     contents = sd.get("Contents")
     if isinstance(contents, PdfString) and len(contents) > ctx.limits.max_cms_bytes:
@@ -276,7 +276,7 @@ def _signature(pdf: PdfFile, ctx: Context, index: int, f, sd, docmdp):
         return report(), 0
     rc = check_byterange(sd.get("ByteRange"), contents, len(data), pdf.revision_ends)
     if not rc.ok:
-        add("PDF_BYTERANGE_INVALID", index=index, detail=rc.problem)
+        add("PDF_BYTERANGE_INVALID", index=index, **_br_detail(rc.problem, rc.params))
         return report(), 0
     view_end = pdf.revision_ends[rc.end]
     try:
@@ -325,16 +325,24 @@ def _signature(pdf: PdfFile, ctx: Context, index: int, f, sd, docmdp):
             ca = ChangeAnalysis(pdf, signed, final, docmdp).run()
         except MalformedInput as exc:
             ca = ChangeReport()
-            ca.fail("PDF_CHANGED_AFTER_SIGNING", f"unreadable structure added after signing: {exc.detail or exc}")
+            ca.fail("PDF_CHANGED_AFTER_SIGNING", "UNREADABLE", detail=exc.detail or str(exc))
         for p in ca.problems:
-            add(p.code, p.severity, index=index, detail=p.detail)
+            add(p.code, p.severity, index=index, detail=p.detail, detail_zh=p.detail_zh)
         if ca.ok:
             covers = True
             if ca.allowed:
-                add("PDF_LATER_CHANGES_ALLOWED", index=index, detail=", ".join(ca.allowed))
+                en, zh = ca.allowed_texts()
+                add("PDF_LATER_CHANGES_ALLOWED", index=index, detail=en, detail_zh=zh)
     elif not covers:
         covers = False  # bytes after the last %%EOF: reported by _trailing / PDF_UNSIGNED_TAIL
     return report(intact=True, covers_whole_file=covers), rc.end
+
+
+def _br_detail(key: str, params: dict) -> dict:
+    from .changes import wording
+
+    en, zh = wording(key, params)
+    return {"detail": en, "detail_zh": zh}
 
 
 def _revision_number(pdf: PdfFile, view) -> int:

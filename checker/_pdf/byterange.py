@@ -1,7 +1,7 @@
 """/ByteRange and /Contents checks (the structural half of a PDF signature)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .objects import PdfString
 
@@ -9,7 +9,8 @@ from .objects import PdfString
 @dataclass
 class RangeCheck:
     ok: bool
-    problem: str = ""  # English detail for PDF_BYTERANGE_INVALID
+    problem: str = ""  # PDF_DETAIL_* key explaining PDF_BYTERANGE_INVALID
+    params: dict = field(default_factory=dict)
     ranges: tuple[tuple[int, int], ...] = ()  # (start, stop) pairs
     end: int = 0  # end of the second range
 
@@ -21,26 +22,26 @@ def check_byterange(br, contents, data_len: int, revision_ends) -> RangeCheck:
     EOL) to the view end; returns a failing :class:`RangeCheck` with the reason otherwise.
     """
     if not isinstance(br, list):
-        return RangeCheck(False, "/ByteRange missing or not an array")
+        return RangeCheck(False, "BR_MISSING")
     if len(br) != 4:
-        return RangeCheck(False, f"/ByteRange has {len(br)} numbers, not 4")
+        return RangeCheck(False, "BR_COUNT", {"count": len(br)})
     if not all(type(x) is int and x >= 0 for x in br):
-        return RangeCheck(False, "/ByteRange holds something other than non-negative integers")
+        return RangeCheck(False, "BR_NOT_INT")
     a0, l1, b0, l2 = br
     if a0 != 0:
-        return RangeCheck(False, "/ByteRange does not start at offset 0")
+        return RangeCheck(False, "BR_START")
     if l1 <= 0 or l2 <= 0 or b0 <= l1:
-        return RangeCheck(False, "/ByteRange ranges are empty, overlap or are out of order")
+        return RangeCheck(False, "BR_ORDER")
     end = b0 + l2
     if end > data_len:
-        return RangeCheck(False, "/ByteRange points beyond the end of the file")
+        return RangeCheck(False, "BR_BEYOND")
     if not isinstance(contents, PdfString) or not contents.hex:
-        return RangeCheck(False, "/Contents is missing or not a hex string")
+        return RangeCheck(False, "BR_CONTENTS")
     if contents.span != (l1, b0):
-        return RangeCheck(False, "the gap between the two ranges is not exactly the /Contents string")
+        return RangeCheck(False, "BR_GAP")
     if end not in revision_ends:
-        return RangeCheck(False, "the signed range does not end at the end of a revision (%%EOF)")
-    return RangeCheck(True, "", ((0, l1), (b0, end)), end)
+        return RangeCheck(False, "BR_NOT_REVISION_END")
+    return RangeCheck(True, "", {}, ((0, l1), (b0, end)), end)
 
 
 def der_length(buf: bytes) -> int | None:

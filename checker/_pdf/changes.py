@@ -23,35 +23,57 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .. import messages
 from ..errors import LimitExceeded
 from .fields import walk_fields
 from .objects import OBJ_HEADER, Name, PdfDict, PdfString, Ref, Stream
 from .xref import _tolerate_ws
 
 
+def wording(key: str, params: dict) -> tuple[str, str]:
+    """(English, Chinese) text of a PDF_DETAIL_* entry of checker.messages."""
+    msg = messages.lookup("PDF_DETAIL_" + key)
+    return messages.render(msg.en, params), messages.render(msg.zh, params)
+
+
 @dataclass
 class Problem:
     code: str
-    detail: str
+    key: str
+    params: dict = field(default_factory=dict)
     severity: str = "fail"
+
+    @property
+    def detail(self) -> str:
+        return wording(self.key, self.params)[0]
+
+    @property
+    def detail_zh(self) -> str:
+        return wording(self.key, self.params)[1]
 
 
 @dataclass
 class ChangeReport:
     problems: list[Problem] = field(default_factory=list)
-    allowed: list[str] = field(default_factory=list)  # English notes on harmless changes
+    allowed: list[tuple[str, tuple]] = field(default_factory=list)  # harmless changes: (key, params)
 
     @property
     def ok(self) -> bool:
         return not any(p.severity in ("fail", "error") for p in self.problems)
 
-    def fail(self, code: str, detail: str) -> None:
-        if not any(p.code == code and p.detail == detail for p in self.problems):
-            self.problems.append(Problem(code, detail))
+    def fail(self, code: str, what: str, /, **params) -> None:
+        if not any(p.code == code and p.key == what and p.params == params for p in self.problems):
+            self.problems.append(Problem(code, what, params))
 
-    def note(self, what: str) -> None:
-        if what not in self.allowed:
-            self.allowed.append(what)
+    def note(self, what: str, /, **params) -> None:
+        item = (what, tuple(sorted(params.items())))
+        if item not in self.allowed:
+            self.allowed.append(item)
+
+    def allowed_texts(self) -> tuple[str, str]:
+        en = [wording(k, dict(p))[0] for k, p in self.allowed]
+        zh = [wording(k, dict(p))[1] for k, p in self.allowed]
+        return ", ".join(en), "、".join(zh)
 
 
 def same(a, b, depth: int = 0) -> bool:
@@ -264,7 +286,7 @@ class ChangeAnalysis:
         if not self._chain_ok():
             return r
         if f.trailer.get("Root") != s.trailer.get("Root"):
-            r.fail("PDF_CHANGED_AFTER_SIGNING", "the document catalog (/Root) was replaced")
+            r.fail("PDF_CHANGED_AFTER_SIGNING", "ROOT_REPLACED")
             return r
         self._hidden_objects()
         nums = set(f.map) | set(s.map)
@@ -280,7 +302,7 @@ class ChangeAnalysis:
                 continue  # a new object: judged where something old starts to refer to it
             if fl is None:
                 if num in self.roles.reachable or num in self.roles.dss:
-                    r.fail("PDF_CHANGED_AFTER_SIGNING", f"object {num} used by the signed document was deleted")
+                    r.fail("PDF_CHANGED_AFTER_SIGNING", "OBJECT_DELETED", num=num)
                 continue
             old = pdf.at(s, num, sl)
             new = pdf.at(f, num, fl)
@@ -291,7 +313,7 @@ class ChangeAnalysis:
             for ref in self.new_sig_values:
                 d = pdf.get(f, ref)
                 if not (isinstance(d, PdfDict) and d.get("Type") == "DocTimeStamp"):
-                    r.fail("PDF_DOCMDP_VIOLATION", "a signature was added to a document certified with no changes allowed (/P 1)")
+                    r.fail("PDF_DOCMDP_VIOLATION", "DOCMDP_NEW_SIGNATURE")
         return r
 
     # -- structure -------------------------------------------------------
@@ -303,7 +325,7 @@ class ChangeAnalysis:
         while i < len(fo) and fo[i] >= s.end:
             i += 1
         if fo[i:] != old:
-            r.fail("PDF_XREF_TAMPERED", "the later cross-reference sections do not build on the signed revision")
+            r.fail("PDF_XREF_TAMPERED", "XREF_CHAIN")
             return False
         self.new_sections = f.sections[:i]
         return True
@@ -344,7 +366,7 @@ class ChangeAnalysis:
             if start > 0 and data[start - 1] not in b" \t\r\n\f\x00>]":
                 pos = m.end()  # digits glued to something else: not an object header
                 continue
-            self.r.fail("PDF_HIDDEN_OBJECT", f"object {m.group(1).decode()} at offset {start}")
+            self.r.fail("PDF_HIDDEN_OBJECT", "HIDDEN_OBJECT", num=int(m.group(1)), offset=start)
             pos = m.end()
 
     # -- judging one changed object -----------------------------------------
@@ -357,7 +379,7 @@ class ChangeAnalysis:
         if num in ro.pages:
             return self._page(num, old, new)
         if num in ro.annots_arrays:
-            self._annots(old if isinstance(old, list) else [], new, f"annotation array {num}")
+            self._annots(old if isinstance(old, list) else [], new, num)
             return
         if num in ro.sig_fields_empty or num in ro.sig_widgets:
             return self._sig_field(num, old, new)
@@ -365,78 +387,78 @@ class ChangeAnalysis:
             if isinstance(old, list) and isinstance(new, list):
                 self._fields_growth(old, new)
             else:
-                r.fail("PDF_FORM_CHANGED", "the form field list changed type")
+                r.fail("PDF_FORM_CHANGED", "FIELDS_REMOVED")
             return
         if num in ro.dr and num not in ro.page_reach:
             if isinstance(old, PdfDict) and isinstance(new, PdfDict) and self._additive(old, new, 1):
-                r.note("form default resources extended")
+                r.note("NOTE_DR")
             else:
-                r.fail("PDF_FORM_CHANGED", f"form default resources (object {num}) changed")
+                r.fail("PDF_FORM_CHANGED", "DR_CHANGED", num=num)
             return
         if num in ro.dss and num not in ro.reachable:
-            r.note("validation data (/DSS)")
+            r.note("NOTE_DSS")
             return
         if num == ro.info and num not in ro.reachable:
-            r.note("document information (/Info)")
+            r.note("NOTE_INFO")
             return
         if num == ro.metadata and num not in ro.reachable:
-            r.note("XMP metadata")
+            r.note("NOTE_XMP")
             return
         if num not in ro.reachable and num not in ro.dss and num != ro.info:
-            r.note("unused objects")
+            r.note("NOTE_UNUSED")
             return
         if num in ro.sig_values:
-            r.fail("PDF_CHANGED_AFTER_SIGNING", f"signature dictionary {num} was rewritten")
+            r.fail("PDF_CHANGED_AFTER_SIGNING", "SIGDICT_REWRITTEN", num=num)
             return
         if num in ro.fields:
-            r.fail("PDF_FORM_CHANGED", f"form field {num} changed")
+            r.fail("PDF_FORM_CHANGED", "FIELD_CHANGED", num=num)
             return
-        r.fail("PDF_CHANGED_AFTER_SIGNING", f"object {num} ({_kind(old)}) changed")
+        r.fail("PDF_CHANGED_AFTER_SIGNING", "OBJECT_CHANGED", num=num, kind=_kind(old))
 
     def _root(self, old, new) -> None:
         r = self.r
         if not (isinstance(old, PdfDict) and isinstance(new, PdfDict)):
-            r.fail("PDF_CHANGED_AFTER_SIGNING", "the document catalog changed type")
+            r.fail("PDF_CHANGED_AFTER_SIGNING", "ROOT_REPLACED")
             return
         allowed = {"DSS", "AcroForm", "Extensions", "Version", "Metadata"}
         for k in sorted(set(old) | set(new)):
             if k in allowed:
                 continue
             if not same(old.get(k), new.get(k)):
-                r.fail("PDF_CHANGED_AFTER_SIGNING", f"document catalog entry /{k} changed")
+                r.fail("PDF_CHANGED_AFTER_SIGNING", "ROOT_ENTRY", key=k)
         if not same(old.get("DSS"), new.get("DSS")):
-            r.note("validation data (/DSS)")
+            r.note("NOTE_DSS")
         if not same(old.get("Metadata"), new.get("Metadata")):
-            r.note("XMP metadata")
+            r.note("NOTE_XMP")
         for k in ("Extensions", "Version"):
             if not same(old.get(k), new.get(k)):
-                r.note(f"catalog /{k}")
+                r.note("NOTE_CATALOG", key=k)
         oa, na = old.get("AcroForm"), new.get("AcroForm")
         if same(oa, na):
             return
         if isinstance(oa, Ref) and isinstance(na, Ref):
-            r.fail("PDF_FORM_CHANGED", "the interactive form (/AcroForm) was replaced")
+            r.fail("PDF_FORM_CHANGED", "ACROFORM_REPLACED")
             return
         od = self.pdf.get(self.signed, oa) if oa is not None else PdfDict()
         nd = self.pdf.get(self.final, na)
         if isinstance(na, Ref) and na.num in self.signed.map:
-            r.fail("PDF_FORM_CHANGED", "the interactive form (/AcroForm) was replaced by an older object")
+            r.fail("PDF_FORM_CHANGED", "ACROFORM_REPLACED")
             return
         self._acroform(od if isinstance(od, PdfDict) else PdfDict(), nd)
 
     def _acroform(self, old, new) -> None:
         r = self.r
         if not (isinstance(old, PdfDict) and isinstance(new, PdfDict)):
-            r.fail("PDF_FORM_CHANGED", "the interactive form changed type")
+            r.fail("PDF_FORM_CHANGED", "ACROFORM_REPLACED")
             return
         for k in sorted(set(old) | set(new)):
             if k in ("Fields", "SigFlags"):
                 continue
             if k == "DR" and self._additive(old.get(k), new.get(k)):
-                r.note("form default resources extended")
+                r.note("NOTE_DR")
                 continue
             if not same(old.get(k), new.get(k)):
-                r.fail("PDF_FORM_CHANGED", f"interactive form entry /{k} changed")
+                r.fail("PDF_FORM_CHANGED", "ACROFORM_ENTRY", key=k)
         of = self.pdf.get(self.signed, old.get("Fields")) if "Fields" in old else []
         nf = self.pdf.get(self.final, new.get("Fields"))
         if isinstance(old.get("Fields"), Ref) and old.get("Fields") == new.get("Fields"):
@@ -444,7 +466,7 @@ class ChangeAnalysis:
         else:
             nf_arr_changed = True
         if not isinstance(nf, list) or not isinstance(of, list):
-            r.fail("PDF_FORM_CHANGED", "the form field list is not an array")
+            r.fail("PDF_FORM_CHANGED", "FIELDS_REMOVED")
             return
         if nf_arr_changed or not same(of, nf):
             self._fields_growth(of, nf)
@@ -479,15 +501,15 @@ class ChangeAnalysis:
     def _fields_growth(self, of: list, nf: list) -> None:
         r = self.r
         if len(nf) < len(of) or not same(nf[:len(of)], of):
-            r.fail("PDF_FORM_CHANGED", "form fields were removed or reordered")
+            r.fail("PDF_FORM_CHANGED", "FIELDS_REMOVED")
             return
         for ref in nf[len(of):]:
             if not isinstance(ref, Ref) or ref.num in self.signed.map and self.pdf.full_loc(self.signed, ref.num) is not None:
-                r.fail("PDF_FORM_CHANGED", "an existing object was added as a new form field")
+                r.fail("PDF_FORM_CHANGED", "FIELD_ADDED", num=getattr(ref, "num", "?"))
                 continue
             d = self.pdf.get(self.final, ref)
             if not isinstance(d, PdfDict) or d.get("FT") != "Sig":
-                r.fail("PDF_FORM_CHANGED", f"a non-signature form field ({ref.num}) was added")
+                r.fail("PDF_FORM_CHANGED", "FIELD_ADDED", num=ref.num)
                 continue
             self._new_sig_field(ref, d)
 
@@ -500,53 +522,53 @@ class ChangeAnalysis:
             for k in kids:
                 kd = self.pdf.get(self.final, k)
                 if not isinstance(kd, PdfDict) or "T" in kd:
-                    self.r.fail("PDF_FORM_CHANGED", f"new signature field {ref.num} has non-widget kids")
+                    self.r.fail("PDF_FORM_CHANGED", "FIELD_ADDED", num=ref.num)
 
     def _page(self, num: int, old, new) -> None:
         r = self.r
         if not (isinstance(old, PdfDict) and isinstance(new, PdfDict)):
-            r.fail("PDF_CHANGED_AFTER_SIGNING", f"page object {num} changed type")
+            r.fail("PDF_CHANGED_AFTER_SIGNING", "PAGE_ENTRY", num=num, key="Type")
             return
         for k in sorted(set(old) | set(new)):
             if k == "Annots":
                 continue
             if not same(old.get(k), new.get(k)):
-                r.fail("PDF_CHANGED_AFTER_SIGNING", f"page object {num}: /{k} changed")
+                r.fail("PDF_CHANGED_AFTER_SIGNING", "PAGE_ENTRY", num=num, key=k)
         oa, na = old.get("Annots"), new.get("Annots")
         if same(oa, na):
             return
         ol = self.pdf.get(self.signed, oa) if oa is not None else []
         nl = self.pdf.get(self.final, na) if na is not None else []
         if isinstance(na, Ref) and self.pdf.full_loc(self.signed, na.num) is not None:
-            r.fail("PDF_CHANGED_AFTER_SIGNING", f"page {num}: annotation array replaced by an older object")
+            r.fail("PDF_CHANGED_AFTER_SIGNING", "ANNOTS_CHANGED", num=num)
             return
-        self._annots(ol if isinstance(ol, list) else [], nl, f"page {num}")
+        self._annots(ol if isinstance(ol, list) else [], nl, num)
 
-    def _annots(self, ol: list, nl, where: str) -> None:
+    def _annots(self, ol: list, nl, where: int) -> None:
         r = self.r
         if not isinstance(nl, list):
-            r.fail("PDF_CHANGED_AFTER_SIGNING", f"{where}: annotations are not an array")
+            r.fail("PDF_CHANGED_AFTER_SIGNING", "ANNOTS_CHANGED", num=where)
             return
         if len(nl) < len(ol) or not same(nl[:len(ol)], ol):
-            r.fail("PDF_CHANGED_AFTER_SIGNING", f"{where}: annotations removed or reordered")
+            r.fail("PDF_CHANGED_AFTER_SIGNING", "ANNOTS_CHANGED", num=where)
             return
         for ref in nl[len(ol):]:
             self._new_annot(ref, where)
 
-    def _new_annot(self, ref, where: str) -> None:
+    def _new_annot(self, ref, where: int) -> None:
         r, pdf = self.r, self.pdf
         if not isinstance(ref, Ref):
-            r.fail("PDF_ANNOTATION_ADDED", f"{where}: a direct annotation was added")
+            r.fail("PDF_ANNOTATION_ADDED", "ANNOT_ADDED", num=where, subtype="?")
             return
         d = pdf.get(self.final, ref)
         if not isinstance(d, PdfDict):
-            r.fail("PDF_ANNOTATION_ADDED", f"{where}: annotation {ref.num} is not a dictionary")
+            r.fail("PDF_ANNOTATION_ADDED", "ANNOT_ADDED", num=where, subtype="?")
             return
         if pdf.full_loc(self.signed, ref.num) is not None and ref.num not in self.roles.sig_widgets:
-            r.fail("PDF_ANNOTATION_ADDED", f"{where}: an existing object {ref.num} was added as an annotation")
+            r.fail("PDF_ANNOTATION_ADDED", "ANNOT_ADDED", num=where, subtype=_kind(d).lstrip("/"))
             return
         if d.get("Subtype") != "Widget":
-            r.fail("PDF_ANNOTATION_ADDED", f"{where}: a /{d.get('Subtype')} annotation was added")
+            r.fail("PDF_ANNOTATION_ADDED", "ANNOT_ADDED", num=where, subtype=str(d.get("Subtype")))
             return
         ft = d.get("FT")
         parent = d.get("Parent")
@@ -555,20 +577,20 @@ class ChangeAnalysis:
             if isinstance(pd, PdfDict):
                 ft = pd.get("FT")
         if ft != "Sig":
-            r.fail("PDF_FORM_CHANGED", f"{where}: a widget of a non-signature field was added")
+            r.fail("PDF_FORM_CHANGED", "WIDGET_ADDED", num=where)
             return
         if not is_invisible(d):
-            r.fail("PDF_VISIBLE_SIGNATURE_ADDED", f"{where}: signature widget {ref.num} with a visible area")
+            r.fail("PDF_VISIBLE_SIGNATURE_ADDED", "SIG_WIDGET_VISIBLE", num=where, widget=ref.num)
             return
         if "A" in d or "AA" in d:
-            r.fail("PDF_ANNOTATION_ADDED", f"{where}: signature widget {ref.num} carries actions")
+            r.fail("PDF_ANNOTATION_ADDED", "SIG_WIDGET_ACTIONS", num=where, widget=ref.num)
             return
-        r.note("invisible signature field")
+        r.note("NOTE_INVISIBLE_SIGNATURE")
 
     def _sig_field(self, num: int, old, new) -> None:
         r = self.r
         if not (isinstance(old, PdfDict) and isinstance(new, PdfDict)):
-            r.fail("PDF_FORM_CHANGED", f"signature field {num} changed type")
+            r.fail("PDF_FORM_CHANGED", "SIG_FIELD_CHANGED", num=num, key="Type")
             return
         invisible = is_invisible(new) and is_invisible(old)
         for k in sorted(set(old) | set(new)):
@@ -579,14 +601,14 @@ class ChangeAnalysis:
                 if isinstance(v, Ref) and self.pdf.full_loc(self.signed, v.num) is None:
                     self.new_sig_values.append(v)
                     continue
-                r.fail("PDF_FORM_CHANGED", f"signature field {num} received an unusual value")
+                r.fail("PDF_FORM_CHANGED", "SIG_FIELD_CHANGED", num=num, key="V")
                 continue
             if k in ("AP", "AS"):
                 if invisible:
                     continue
-                r.fail("PDF_VISIBLE_SIGNATURE_ADDED", f"signature field {num}: visible appearance changed")
+                r.fail("PDF_VISIBLE_SIGNATURE_ADDED", "SIG_FIELD_APPEARANCE", num=num)
                 continue
-            r.fail("PDF_FORM_CHANGED", f"signature field {num}: /{k} changed")
+            r.fail("PDF_FORM_CHANGED", "SIG_FIELD_CHANGED", num=num, key=k)
         if self.docmdp == 1:
             pass  # judged in run() through new_sig_values
-        r.note("signature field filled")
+        r.note("NOTE_SIGNATURE_FILLED")
