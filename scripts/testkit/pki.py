@@ -274,8 +274,12 @@ _LABEL = {"rsa": "RSA", "ecdsa": "ECDSA", "sm2": "SM2"}
 
 
 def make_pki(kind: str = "sm2", *, demo_names: bool = False, tag: str = "TEST",
-             not_before: dt.datetime = DEMO_NOT_BEFORE, not_after: dt.datetime = DEMO_NOT_AFTER) -> PKI:
-    """A fresh root -> CA -> leaf (+ TSA) hierarchy of ``kind`` with new keys."""
+             not_before: dt.datetime = DEMO_NOT_BEFORE, not_after: dt.datetime = DEMO_NOT_AFTER,
+             leaf_name: tuple[str, str] | None = None) -> PKI:
+    """A fresh root -> CA -> leaf (+ TSA) hierarchy of ``kind`` with new keys.
+
+    ``leaf_name=(cn, o)`` names the signer, e.g. after a real issuing body for tests of the
+    ``pass`` path under a throw-away root that the test trusts explicitly."""
     lab = _LABEL[kind]
     mark = "DEMO" if demo_names else tag
     org = f"示例 演示证书机构 ({mark})"
@@ -284,8 +288,10 @@ def make_pki(kind: str = "sm2", *, demo_names: bool = False, tag: str = "TEST",
                      not_before=not_before, not_after=not_after)
     ca = make_cert(name(f"示例 签发 CA {lab} ({mark})", org), ca_key, root, ca=True, path_len=0,
                    not_before=not_before, not_after=not_after)
-    leaf = make_cert(name("示例 发证机关 (DEMO)" if demo_names else f"示例 签章人 {lab} ({mark})",
-                          "示例 重庆市某发证机关 (DEMO)" if demo_names else org), leaf_key, ca, ca=False,
+    if leaf_name is None:
+        leaf_name = (("示例 发证机关 (DEMO)", "示例 重庆市某发证机关 (DEMO)") if demo_names
+                     else (f"示例 签章人 {lab} ({mark})", org))
+    leaf = make_cert(name(*leaf_name), leaf_key, ca, ca=False,
                      not_before=not_before, not_after=not_after)
     tsa = make_cert(name(f"示例 时间戳服务 {lab} ({mark})", org), tsa_key, ca, ca=False,
                     key_usage={"digital_signature", "non_repudiation"}, eku=["time_stamping"],

@@ -10,31 +10,43 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 DEMO_TRUST = ROOT / "checker" / "data" / "trust" / "demo"
 
 
+# The seeds must really pass (else the "never pass" properties would be vacuous): a throw-away
+# PKI whose signer is named after the real issuing body, under a root the test trusts explicitly.
+# (The committed DEMO names are not a known issuing body, so DEMO-signed files never pass.)
+ISSUER = ("重庆市住房和城乡建设委员会", "重庆市住房和城乡建设委员会")
+LINES = ("示例 二级建造师 (TEST)", "注册编号：渝250012345678", "发证机关：重庆市住房和城乡建设委员会")
+
+
+@functools.lru_cache(maxsize=None)
+def _pki(kind: str):
+    from testkit import pki
+
+    return pki.make_pki(kind, tag="FUZZ", leaf_name=ISSUER)
+
+
 @functools.lru_cache(maxsize=None)
 def signed_pdf(kind: str = "rsa"):
-    """(bytes, Options) of a one-page CJK PDF signed by the DEMO ``kind`` leaf; passes with these options."""
+    """(bytes, Options) of a one-page CJK PDF signed by a test ``kind`` leaf; passes with these options."""
     import checker
-    from testkit import pdfsign, pki
+    from testkit import pdfsign
 
-    demo = pki.demo_pki(kind)
-    data = pdfsign.sign_pdf(pdfsign.base_pdf(("示例 二级建造师 (DEMO)", "注册编号：渝250012345678", "发证机关：示例 重庆市某发证机关 (DEMO)"), compress=True),
-                            demo.leaf, demo.chain)
-    root = (DEMO_TRUST / f"demo_root_{kind}.pem").read_bytes()
-    return data, checker.Options(trust=(root,))
+    p = _pki(kind)
+    data = pdfsign.sign_pdf(pdfsign.base_pdf(LINES, compress=True), p.leaf, p.chain)
+    return data, checker.Options(trust=(p.root.pem,))
 
 
 @functools.lru_cache(maxsize=None)
 def sealed_ofd():
-    """(bytes, Options) of a small OFD sealed (SES v4, SM2) by the DEMO leaf; its issuing CA is trusted
-    explicitly (SES seals carry no chain)."""
+    """(bytes, Options) of a small OFD sealed (SES v4, SM2) by a test leaf; its issuing CA and root are
+    trusted explicitly (SES seals carry no chain)."""
     import checker
-    from testkit import ofdsign, pki
+    from testkit import ofdsign
 
-    demo = pki.demo_pki("sm2")
-    plain = ofdsign.make_ofd(["示例 二级建造师 (DEMO)", "注册编号：渝250012345678", "发证机关：示例 重庆市某发证机关 (DEMO)"])
-    data = ofdsign.seal_ofd(plain, demo.leaf.key, demo.leaf, "示例 发证机关电子印章 (DEMO)", version="v4", alg="SM2",
-                            maker=demo.leaf)
-    return data, checker.Options(trust=(demo.ca.pem, demo.root.pem))
+    p = _pki("sm2")
+    plain = ofdsign.make_ofd(list(LINES))
+    data = ofdsign.seal_ofd(plain, p.leaf.key, p.leaf, "示例 发证机关电子印章 (TEST)", version="v4", alg="SM2",
+                            maker=p.leaf)
+    return data, checker.Options(trust=(p.ca.pem, p.root.pem))
 
 
 def corpus_files(kind: str) -> list[pathlib.Path]:
