@@ -105,7 +105,11 @@ def _signed_before(data: bytes, ctx: Context) -> bool:
         ends = eof_ends(data, ctx.limits.max_pdf_revisions)
     except LimitExceeded:
         return False
-    for _, end in reversed(ends[:-1] if ends and ends[-1][1] >= len(data.rstrip(_WS)) else ends):
+    first_br = data.find(b"/ByteRange")
+    if first_br < 0:
+        return False
+    cands = [e for _, e in (ends[:-1] if ends and ends[-1][1] >= len(data.rstrip(_WS)) else ends) if e > first_br]
+    for end in reversed(cands[-16:]):  # bounded: each try parses a prefix
         ctx.check_time()
         try:
             pdf = PdfFile(data[:end], ctx)

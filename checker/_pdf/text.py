@@ -55,7 +55,7 @@ def extract_text(data: bytes, ctx) -> tuple[str, str | None]:
             warnings.simplefilter("ignore")
             reader = PdfReader(io.BytesIO(data), strict=False)
             for i, page in enumerate(reader.pages):
-                if i >= lim.max_pages:
+                if i >= min(lim.max_pages, getattr(lim, "max_text_pages", 20)):
                     break
                 ctx.check_time()
                 t = page.extract_text() or ""
