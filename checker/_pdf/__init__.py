@@ -81,7 +81,7 @@ def _analyse(data: bytes, ctx: Context) -> EngineOutput:
         out.signatures.append(rep)
         if rep.intact:
             max_end = max(max_end, end)
-            if rep.signer and _short(rep.signer) not in out.signer_names:
+            if rep.kind == "pdf-signature" and rep.signer and _short(rep.signer) not in out.signer_names:
                 out.signer_names.append(_short(rep.signer))
     if not items:
         ctx.add("NO_SIGNATURE")
