@@ -133,9 +133,10 @@ def test_signature_wrapping_fools_a_digest_only_check(signed_cf):
     data = pa.swa(signed_cf)
     br = [int(x) for x in re.findall(rb"/ByteRange \[0 (\d+) (\d+) (\d+)\] >>", data)[-1]]
     content = data[:br[0]] + data[br[1]:br[1] + br[2]]
-    hexs = data[br[0] + 1:data.index(b">", br[0])].rstrip(b"0")
-    der = bytes.fromhex((hexs + b"0" * (len(hexs) % 2)).decode())
-    si = cms.ContentInfo.load(der, strict=False)["content"]["signer_infos"][0]
+    raw = bytes.fromhex(data[br[0] + 1:data.index(b">", br[0])].decode())
+    n = raw[1]
+    total = 2 + n if n < 0x80 else 2 + (n & 0x7F) + int.from_bytes(raw[2:2 + (n & 0x7F)], "big")
+    si = cms.ContentInfo.load(raw[:total])["content"]["signer_infos"][0]
     md = [a["values"][0].native for a in si["signed_attrs"] if a["type"].native == "message_digest"][0]
     assert hashlib.sha256(content).digest() == md
     assert len(data) == br[1] + br[2]

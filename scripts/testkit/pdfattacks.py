@@ -79,8 +79,12 @@ def usf_variants(victim_signed: bytes) -> dict[str, bytes]:
 
 
 def _contents_hex(data: bytes) -> bytes:
+    """The hex of the DER CMS in /Contents, without the zero padding (cut by the DER length)."""
     a0, l1, b0, l2 = _sig_region(data)
-    return data[l1 + 1:b0 - 1].rstrip(b"0") or b"00"
+    raw = bytes.fromhex(data[l1 + 1:b0 - 1].decode())
+    n = raw[1]
+    total = 2 + n if n < 0x80 else 2 + (n & 0x7F) + int.from_bytes(raw[2:2 + (n & 0x7F)], "big")
+    return raw[:total].hex().encode()
 
 
 # ---------------------------------------------------------------------------
