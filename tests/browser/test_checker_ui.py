@@ -306,6 +306,13 @@ def test_csv_cells_cannot_become_formulas(ui, tmp_path):
     assert row[0] == "'=HYPERLINK(1).txt"
 
 
+def test_encrypted_and_broken_files_are_readable_errors(ui, shared_corpus):
+    enc = shared_corpus / "pdf-pyhanko" / "minimal-aes256.pdf"
+    cards = ui.check_files([enc])
+    card = next(c for c in cards if c["file"] == enc.name)
+    assert card["verdict"] == "error" and "加密" in card["text"], card["text"]
+
+
 def test_too_large_file_is_refused_readably(ui, tmp_path):
     big = tmp_path / "huge.pdf"
     with open(big, "wb") as fh:  # sparse: 65 MiB on paper, nothing on disk
@@ -365,6 +372,15 @@ def test_samples_match_expectations_and_cli(ui):
     (OUT / "checker-vs-cli-qr-boxes.json").write_text(json.dumps(
         {f: {"browser": [q["box"] for q in exported[f]["qr"]], "cli": [q["box"] for q in cli[f]["qr"]]}
          for f in sorted(exported) if f in cli}, indent=1))
+    # official QR: an "open" link, safe attributes, never opened by itself
+    official = [f for f, r in exported.items() if any(q["official"] for q in r["qr"])]
+    assert official, "no sample with an official QR host"
+    links = ui.page.evaluate("""(name) => [...document.querySelectorAll('article.cqc-card')]
+        .filter((el) => el.dataset.file === name).flatMap((el) => [...el.querySelectorAll('a.cqc-open')])
+        .map((a) => [a.href, a.rel, a.target])""", official[0])
+    assert links and all(l[1] == "noopener noreferrer" and l[2] == "_blank" for l in links), links
+    assert all(l[0] in [q["text"] for q in exported[official[0]]["qr"]] or l[0].startswith("https://") for l in links)
+    assert len(ui.page.context.pages) == 1  # nothing was opened
     tampered = [s for s in samples if s["expected_verdict"] == "fail"]
     assert tampered, "no tampered sample among the 示例 files"
     cards = ui.cards()
