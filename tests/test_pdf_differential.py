@@ -157,6 +157,9 @@ def material(request):
         "pyhanko-on-objstm-base": ps.pyhanko_sign(ps.base_pdf(pa.GENUINE, objstm=True), **kw),
         "pyhanko-objstm-then-isa": pa.isa_replace_content(ps.pyhanko_sign(ps.base_pdf(pa.GENUINE, objstm=True), **kw),
                                                           xref_stream=True),
+        "pyhanko-visible-first": ps.pyhanko_sign(base, visible=True, **kw),
+        "pyhanko-visible-then-doc-timestamp": ps.pyhanko_doc_timestamp(ps.pyhanko_sign(base, visible=True, **kw),
+                                                                       tsa_pki.tsa, [tsa_pki.ca]),
         "testkit-signed": ps.sign_pdf(base, p.leaf, p.chain),
         "testkit-dss": ps.add_dss(ps.sign_pdf(base, p.leaf, p.chain), [p.ca.der]),
         "testkit-twice": ps.sign_pdf(ps.sign_pdf(base, p.leaf, p.chain), p.leaf, p.chain, field_name="S2"),
@@ -174,7 +177,8 @@ CASES = ["pyhanko-single", "pyhanko-pades", "pyhanko-sha512", "pyhanko-certify1"
          "pyhanko-certify3", "pyhanko-twice", "pyhanko-certify2-then-sign", "pyhanko-three-revisions",
          "pyhanko-twice-visible", "certify1-then-sign", "isa", "isa-xref-stream", "evil-annotation",
          "evil-annotation-p3", "sneaky-p2", "shadow-font", "testkit-signed", "testkit-dss", "testkit-twice",
-         "pyhanko-embedded-timestamp", "pyhanko-doc-timestamp", "pyhanko-on-objstm-base", "pyhanko-objstm-then-isa"]
+         "pyhanko-embedded-timestamp", "pyhanko-doc-timestamp", "pyhanko-on-objstm-base", "pyhanko-objstm-then-isa",
+         "pyhanko-visible-first", "pyhanko-visible-then-doc-timestamp"]
 
 
 @pytest.mark.parametrize("case", CASES)
