@@ -102,6 +102,7 @@ MESSAGES: dict[str, Message] = {
     "PDF_CERTIFIED": M("info", "签章 {index} 为认证签名（允许的修改级别 P={level}）。", "Signature {index} is a certification signature (permitted changes P={level})."),
     "PDF_BROKEN_AFTER_SIGNING": M("fail", "文件在签章后被追加了无法解析的内容（{detail}），签章时的版本已被篡改。", "Unparseable content was appended after signing ({detail}); the signed version has been tampered with."),
     "PDF_TEXT_UNAVAILABLE": M("info", "无法提取页面文字：{detail}", "Page text could not be extracted: {detail}"),
+    # PDF_DETAIL_*: wording of the {detail} of the PDF_ findings above (never emitted as findings)
     "PDF_DETAIL_ROOT_REPLACED": M("info", "文档目录（/Root）被替换", "the document catalog (/Root) was replaced"),
     "PDF_DETAIL_OBJECT_DELETED": M("info", "签章时使用的对象 {num} 被删除", "object {num} used by the signed document was deleted"),
     "PDF_DETAIL_DOCMDP_NEW_SIGNATURE": M("info", "文件被认证为不允许修改（P=1）后又添加了签名", "a signature was added to a document certified with no changes allowed (/P 1)"),
