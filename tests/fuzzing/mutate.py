@@ -55,8 +55,30 @@ def apply(data: bytes, ops) -> bytes:
     return bytes(b)
 
 
+def _advisory_versions_cleared(data: bytes) -> bytes:
+    """The ZIP with every central-directory "version needed to extract" set to 2.0.
+
+    That field is advisory (zipfile refuses > 6.3 even for plain deflate): a flipped version byte
+    says nothing about the content (fuzz seed 2)."""
+    import struct
+
+    b = bytearray(data)
+    try:
+        e = data.rindex(b"PK\x05\x06")
+        size, off = struct.unpack_from("<II", data, e + 12)
+        p = off
+        while p < off + size and data[p:p + 4] == b"PK\x01\x02":
+            b[p + 6:p + 8] = b"\x14\x00"
+            n, x, k = struct.unpack_from("<HHH", data, p + 28)
+            p += 46 + n + x + k
+    except (ValueError, struct.error):
+        pass
+    return bytes(b)
+
+
 def zip_entries(data: bytes) -> dict[str, bytes] | None:
     """Names and contents as Python's zipfile reads them (None if it cannot)."""
+    data = _advisory_versions_cleared(data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             out = {}

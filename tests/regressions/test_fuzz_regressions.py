@@ -74,3 +74,16 @@ def test_zip_with_bytes_between_directory_and_end_record_is_malformed():
     r = mutate.check_one(forged, "gap.ofd", opts)
     assert r.verdict == "error"
     assert "OFD_ZIP_MALFORMED" in {f.code for f in r.findings}
+
+
+def test_advisory_zip_version_byte_does_not_change_what_is_read():
+    """2026-11-23, scripts/fuzz.py --seed 2: a flipped "version needed to extract" byte of a
+    central-directory record made Python's zipfile refuse the package while the checker read the
+    same, still-signed content.  Not a forgery: the property (tests/fuzzing/mutate.py) now reads
+    past that advisory field, and the content must still be identical for a pass."""
+    original, opts = seeds.sealed_ofd()
+    cd = original.index(b"PK\x01\x02")
+    forged = original[:cd + 6] + bytes([130]) + original[cd + 7:]
+    r = mutate.check_one(forged, "version.ofd", opts)
+    assert r.verdict != "pass" or mutate.ofd_pass_allowed(original, forged)
+    assert mutate.zip_entries(forged) is not None
