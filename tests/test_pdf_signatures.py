@@ -326,3 +326,15 @@ def test_linearized_layout(pki):
     assert r.signatures[0].intact and r.signatures[0].covers_whole_file
     r = check_bytes(pa.isa_replace_content(signed), "l.pdf", trusted(pki))
     assert r.verdict == "fail"
+
+
+@pytest.mark.parametrize("tail", [b"", b" ", b"\r\n", b" \r\n\n", b"\x00\x00"])
+def test_signed_range_may_include_blanks_after_eof(base, tail):
+    pki = ps.cached_pki("ecdsa")
+    data = ps.sign_pdf(base, pki.leaf, pki.chain, eof_tail=tail)
+    assert data.endswith(b"%%EOF\n" + tail)
+    r = check_bytes(data, "c.pdf", trusted(pki))
+    assert ours(r) == [] and r.signatures[0].intact and r.signatures[0].covers_whole_file
+    # but not beyond the blanks: a range ending inside other appended bytes is not a revision end
+    bad = ps.sign_pdf(base, pki.leaf, pki.chain, eof_tail=tail + b"% x\n")
+    assert check_bytes(bad, "c.pdf", trusted(pki)).verdict == "fail"

@@ -34,9 +34,16 @@ class PdfFile:
         self._objs: dict[tuple, object] = {}
         self._spans: dict[tuple, tuple[int, int]] = {}
         self._objstm: dict[tuple, tuple[list, bytes, int]] = {}
+        # a signed range may end right after %%EOF, after its EOL, or anywhere in a short run of
+        # blanks that follows (writers differ); all of these name the same revision
         self.revision_ends = {}
         for a, b in self.eofs:
-            self.revision_ends[a] = b
+            p = a
+            while True:
+                self.revision_ends.setdefault(p, b)
+                if p >= len(data) or p - a >= 32 or data[p] not in b" \t\r\n\f\x00":
+                    break
+                p += 1
             self.revision_ends[b] = b
         self.final = self.view(self.eofs[-1][1])
         if "Encrypt" in self.final.trailer:

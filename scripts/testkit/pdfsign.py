@@ -321,7 +321,7 @@ def sign_pdf(data: bytes, signer=None, chain=(), *, field_name: str = "Sig1", su
              digest_name: str | None = None, gm: bool = False, visible: bool = False, certify: int | None = None,
              timestamp_tsa=None, xref_stream: bool = False, doc_ts: bool = False, reason: str | None = None,
              signed_cms=None, hexlen: int = PLACEHOLDER_HEX, page_index: int = 0, contents_first: bool = False,
-             widget_extra: bytes = b"", **cms_kw) -> bytes:
+             widget_extra: bytes = b"", eof_tail: bytes = b"", **cms_kw) -> bytes:
     """Add a signature field and sign it in one incremental update.
 
     ``signed_cms(chunks) -> DER`` overrides the CMS builder (attacks, pyHanko-free oracles).
@@ -386,7 +386,7 @@ def sign_pdf(data: bytes, signer=None, chain=(), *, field_name: str = "Sig1", su
         parts.reverse()
     objs[sig_num] = (b"<< /Type " + typ + b" /Filter /Adobe.PPKLite /SubFilter /" + sub.encode() +
                      b"".join(parts) + b" /M (D:20260101120000+08'00')" + ref + rsn + b" >>")
-    out = bytearray(append_update(data, objs, xref_stream=xref_stream))
+    out = bytearray(append_update(data, objs, xref_stream=xref_stream)) + eof_tail
     # locate the placeholder of *this* signature (the last one)
     cpos = out.rindex(placeholder)
     bpos = out.rindex(br_placeholder)
