@@ -349,7 +349,7 @@ async function loadSamples() {
 }
 
 // ---- start ---------------------------------------------------------------------------------------
-if (root) {
+if (root && location.protocol !== "file:") {
   build();
   startRuntime();
   preloadQr();
