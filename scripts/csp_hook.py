@@ -9,7 +9,24 @@ can run.  The policy goes into a ``<meta http-equiv>`` right after ``<meta chars
 intranet hosts (nginx, IIS, ``python -m http.server``) need no header configuration.
 
 ``'wasm-unsafe-eval'`` is the only relaxation: WebAssembly compilation (Pyodide, zxing-wasm,
-pdf.js's wasm decoders).  No ``'unsafe-eval'``.
+pdf.js's wasm decoders).  No ``'unsafe-eval'`` — measured, not assumed (tests/browser/
+test_checker_ui.py): Pyodide 314 boots, loads the wheels and checks files inside a worker that
+is bound by this policy (an eval probe in that worker is refused).  ``pyodide.asm.mjs`` does
+contain ``eval``: in Emscripten's dynamic linker (``ASM_CONSTS[start]=eval(func)`` and
+``moduleExports[name]=eval(func)`` for EM_ASM/EM_JS of side modules, i.e. native ``.so``
+packages) and in ``emscripten_run_script``.  The checker loads only pure-Python wheels, so no
+side module is ever linked and those paths never run.  A future native package would need
+``'unsafe-eval'`` for exactly that reason.  pdf.js 6 no longer compiles PostScript functions
+with ``new Function``.
+
+Why a ``<meta>`` and blob: workers: a dedicated worker started from its own http(s) URL does not
+inherit the page's policy (measured in Chromium 156: eval and off-origin fetch work there), while
+a worker started from a blob: URL does.  ``docs/assets/checker/paths.mjs`` (``spawnWorker``) starts
+every worker that sees a file (Pyodide, zxing, pdf.js and its renderer) through a one-line blob:
+module that imports the real one, hence ``worker-src 'self' blob:``.  Material's search worker
+is started by Material from its URL and stays outside the policy; it only reads the search index.
+A host that can send headers may add the same policy as a ``Content-Security-Policy`` header
+(plus ``frame-ancestors 'none'``, which a ``<meta>`` cannot carry).
 """
 from __future__ import annotations
 
