@@ -215,3 +215,17 @@ def test_truncated_sealed_ofd_never_passes(sealed_ofd, fraction):
     r = checker.check_bytes(data[: int(len(data) * fraction)], "cut.ofd", opts)
     assert r.verdict in ("fail", "error"), (fraction, r.verdict, [f.code for f in r.findings])
     assert "INTERNAL_ERROR" not in {f.code for f in r.findings}
+
+
+@pytest.mark.parametrize("kind", ["pdf", "ofd"])
+def test_time_budget_ends_as_limit_time(kind, signed_pdf, sealed_ofd):
+    """The cooperative time budget (Limits.max_seconds, ctx.check_time) stops both engines."""
+    import dataclasses
+
+    from checker.limits import Limits
+
+    data, opts = signed_pdf if kind == "pdf" else sealed_ofd
+    opts = dataclasses.replace(opts, limits=Limits(max_seconds=0.0))
+    r = checker.check_bytes(data, f"budget.{kind}", opts)
+    assert r.verdict == "error"
+    assert "LIMIT_TIME" in {f.code for f in r.findings}, [(f.code, f.message_en) for f in r.findings]
