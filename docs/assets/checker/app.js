@@ -167,7 +167,7 @@ function startRuntime() {
       root.dataset.state = "ready";
       ui.runtime.dataset.state = "ready";
       ui.status.textContent = `核验程序已就绪（用时 ${(info.ms / 1000).toFixed(1)} 秒），可以选择文件。`;
-      ui.detail.textContent = `Python ${info.python || ""} · checker ${info.checker || ""} · 全部在本机运行`;
+      ui.detail.textContent = `Python ${info.python || ""} · checker ${info.checker || ""} · 全部在本机运行` + (state.today ? ` · 以 ${state.today} 为核验日期` : "");
       ui.bar.hidden = true;
       pump();
     },
