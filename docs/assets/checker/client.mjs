@@ -37,7 +37,7 @@ export function startChecker({onProgress = () => {}, onError = () => {}} = {}) {
     } else if (msg.type === "ready") {
       root.dataset.checkerState = "ready";
       root.dataset.checkerMs = String(Math.round(performance.now()));
-      resolveReady({python: msg.python, checker: msg.checker, ms: msg.ms, timings: msg.timings});
+      resolveReady({python: msg.python, checker: msg.checker, sm3: msg.sm3, ms: msg.ms, timings: msg.timings});
     } else if (msg.type === "error" && (msg.id === null || msg.id === undefined)) {
       root.dataset.checkerState = "error";
       onError(msg.message);
