@@ -82,6 +82,7 @@ MESSAGES: dict[str, Message] = {
     "TRUST_ANCHOR_EXPIRED": M("warn", "签章 {index}：签名时根证书 {detail} 不在有效期内。", "Signature {index}: the root certificate {detail} was not valid at signing time."),
     "TRUST_BAD_ANCHOR_FILE": M("error", "无法读取指定的信任根证书文件：{detail}", "Cannot read the given trust anchor file: {detail}"),
     # ---- PDF (checker/_pdf) ----------------------------------------------
+    "PDF_CMS_DATA_OID_MIX": M("info", "签章 {index}：签名数据混用了 PKCS#7 与国密（GM/T 0010）的“数据”类型标识，二者含义相同，不影响验证。", "Signature {index}: the CMS mixes the PKCS#7 and GM/T 0010 'data' content-type OIDs; both mean data, accepted."),
     "PDF_BYTERANGE_INVALID": M("fail", "签章 {index}：签名覆盖范围（/ByteRange）不合规：{detail_zh}。文件可能被伪造（签名包装/通用签名伪造攻击）。", "Signature {index}: invalid signed range (/ByteRange): {detail}. The file may be forged (signature wrapping / universal signature forgery)."),
     "PDF_SIG_EMPTY": M("fail", "签章 {index}：签名域中没有有效的签名数据（签名值为空或缺失），这是伪造签章的典型特征。", "Signature {index}: the signature field holds no real signature (empty or missing value), a typical sign of a forged seal."),
     "PDF_SIG_CONTENTS_JUNK": M("warn", "签章 {index}：签名数据之后夹带了多余内容。", "Signature {index}: extra data follows the signature value."),

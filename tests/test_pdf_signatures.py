@@ -338,3 +338,23 @@ def test_signed_range_may_include_blanks_after_eof(base, tail):
     # but not beyond the blanks: a range ending inside other appended bytes is not a revision end
     bad = ps.sign_pdf(base, pki.leaf, pki.chain, eof_tail=tail + b"% x\n")
     assert check_bytes(bad, "c.pdf", trusted(pki)).verdict == "fail"
+
+
+def test_pkcs7_gm_data_oid_mix_is_accepted_with_a_note():
+    # Real GM signers write eContentType = PKCS#7 data with a GM/T 0010 "data" contentType
+    # attribute; both mean data, so this is no content-type substitution.
+    from testkit import pdfsign, pki
+
+    p = pki.make_pki("sm2", tag="MIX")
+    base = pdfsign.base_pdf(["示例 (TEST)"])
+    data = pdfsign.sign_pdf(base, p.leaf, p.chain, gm=True, econtent_type="1.2.840.113549.1.7.1",
+                            content_type_attr_override="1.2.156.10197.6.1.4.2.1")
+    r = check_bytes(data, "mix.pdf", Options(trust=(p.root.pem,)))
+    codes = {f.code for f in r.findings}
+    assert "PDF_CMS_DATA_OID_MIX" in codes
+    assert r.signatures[0].intact and r.signatures[0].trusted
+    assert not {"SIG_INVALID", "CRYPTO_CONTENT_TYPE_MISMATCH"} & codes
+    # a real substitution (contentType attribute naming something else) still fails
+    bad = pdfsign.sign_pdf(base, p.leaf, p.chain, content_type_attr_override="1.2.840.113549.1.7.2")
+    rb = check_bytes(bad, "bad.pdf", Options(trust=(p.root.pem,)))
+    assert rb.verdict == "fail", [(f.code, f.severity) for f in rb.findings]

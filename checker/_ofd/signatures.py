@@ -396,30 +396,15 @@ def _verify_sign(ctx, sc: _Ctx, sig_xml: bytes, value: bytes) -> None:
             sc.add("OFD_TIMESTAMP_INVALID", detail=", ".join(v.timestamp.problems) or "imprint/signature")
 
 
-_DATA_OIDS = ("1.2.840.113549.1.7.1", "1.2.156.10197.6.1.4.2.1")
-
-
 def _accept_data_oid_mix(info, v, sc: _Ctx):
-    """Real GM products (e.g. the Yunnan CA signer in the corpus) write eContentType = PKCS#7 data
-    with a contentType attribute = GM/T 0010 data (or the reverse).  Both mean "data", so this is
-    not a content-type substitution; when it is the *only* reason the CMS layer gave for
-    ``valid=False`` (signature verified, digest intact), accept it with an info finding."""
-    import dataclasses
-
+    """Real GM products (e.g. the Yunnan CA signer in the corpus) mix the PKCS#7 and GM/T 0010
+    "data" OIDs; both mean data (see checker._crypto.cms.accept_data_oid_mix)."""
     from .._crypto import cms
 
-    invalidating = set(getattr(cms, "_INVALIDATING", ()))
-    probs = set(v.problems)
-    details = dict(v.details or ())
-    if (v.valid or not v.intact or "CRYPTO_CONTENT_TYPE_MISMATCH" not in probs
-            or "CRYPTO_SIGNATURE_INVALID" in probs or "CRYPTO_SIGNER_CERT_MISSING" in probs
-            or (probs & invalidating) - {"CRYPTO_CONTENT_TYPE_MISMATCH"}
-            or details.get("CRYPTO_CONTENT_TYPE_MISMATCH") not in _DATA_OIDS
-            or info.content_type not in _DATA_OIDS):
-        return v
-    sc.add("OFD_CMS_DATA_OID_MIX")
-    return dataclasses.replace(v, valid=True,
-                               problems=tuple(p for p in v.problems if p != "CRYPTO_CONTENT_TYPE_MISMATCH"))
+    v, mixed = cms.accept_data_oid_mix(info, v)
+    if mixed:
+        sc.add("OFD_CMS_DATA_OID_MIX")
+    return v
 
 
 def _raw_signature(value: bytes) -> bool:

@@ -80,6 +80,9 @@ def verify_cms(contents: bytes, subfilter: str, chunks: list, index: int, max_ce
         _find(out, "SIG_WEAK_DIGEST", index=index, algorithm="SHA-1 (adbe.pkcs7.sha1)")
     else:
         v = cms.verify_signed_data(info, chunks)
+        v, mixed = cms.accept_data_oid_mix(info, v)  # PKCS#7-data vs GM/T 0010-data: both "data"
+        if mixed:
+            _find(out, "PDF_CMS_DATA_OID_MIX", index=index)
         intact, valid = v.intact, v.valid
     out.intact = intact
     out.valid = valid
