@@ -18,10 +18,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +56,48 @@ def build_checker_wheel(dest: Path) -> Path:
     return target
 
 
+SITE_PACKAGES = "/lib/python3.14/site-packages/"
+STDLIB_PREFIX = "/lib/python314.zip/"
+
+
+def has_sources(path: Path) -> bool:
+    with zipfile.ZipFile(path) as z:
+        return any(n.endswith(".py") for n in z.namelist())
+
+
+def precompile(folder: Path, lockfile: Path, cache: Path, archives: list[Path]) -> None:
+    """Replace sources by Python 3.14 bytecode in the stdlib zip and the wheels, in place.
+
+    Compiled by Pyodide's own CPython under Node (scripts/precompile.mjs); results are cached by
+    the input's sha256, so only a changed archive (usually the checker wheel) costs a Node run.
+    """
+    store = cache / "build" / "pyc"
+    store.mkdir(parents=True, exist_ok=True)
+    jobs = []
+    for path in archives:
+        if not has_sources(path):
+            continue  # already compiled by an earlier run
+        cached = store / f"{sha256_file(path)}.zip"
+        if cached.is_file():
+            shutil.copyfile(cached, path)
+            continue
+        prefix = STDLIB_PREFIX if path.name == "python_stdlib.zip" else SITE_PACKAGES
+        jobs.append((path, cached, prefix))
+    if not jobs:
+        return
+    node = shutil.which("node")
+    if not node:
+        sys.exit("build_lock.py: node is needed to precompile Python bytecode (or set CHECKER_PYC=0)")
+    cmd = [node, str(ROOT / "scripts" / "precompile.mjs"), str(folder), str(lockfile),
+           *[f"{src}:{dst}:{prefix}" for src, dst, prefix in jobs]]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"build_lock.py: precompiling failed:\n{proc.stdout}{proc.stderr}")
+    print(proc.stdout.strip())
+    for src, dst, _ in jobs:
+        shutil.copyfile(dst, src)
+
+
 def pyodide_cli() -> str:
     exe = Path(sys.executable).with_name("pyodide")
     if exe.exists():
@@ -76,6 +120,8 @@ def write_lock(runtime: Path, cache: Path) -> Path:
 
     build_checker_wheel(folder)
     wheels = sorted(folder.glob("*.whl"))
+    if os.environ.get("CHECKER_PYC", "1") != "0":
+        precompile(folder, empty, cache, [folder / "python_stdlib.zip", *wheels])
     out = folder / "pyodide-lock.json"
     tmp_out = cache / "build" / "pyodide-lock.app.json"
     cmd = [pyodide_cli(), "lockfile", "add-wheels", "--input", str(empty), "--output", str(tmp_out),

@@ -5,6 +5,7 @@ Needs the built site (``make build``; ``make test`` builds first).
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import pathlib
 import re
@@ -147,22 +148,74 @@ def test_offline_shim_and_fonts_are_local(site):
 
 
 # --- runtime: pinned, hashed, only what ships ---------------------------------------------------
+# Python sources ship as bytecode (scripts/precompile.mjs): these archives differ from the pinned
+# originals by design and are checked against them below, file by file.
+PRECOMPILED = "pyodide/python_stdlib.zip"
+
+
 def test_every_vendored_file_matches_the_manifest(site):
     manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
     checked = 0
     for entry in manifest["npm"].values():
         for f in entry["files"]:
-            if f["dest"] is None:
+            if f["dest"] is None or f["dest"] == PRECOMPILED:
                 continue
             path = site / "runtime" / f["dest"]
             assert path.is_file(), path
             assert hashlib.sha256(path.read_bytes()).hexdigest() == f["sha256"], path
             checked += 1
     for w in manifest["wheels"].values():
-        path = site / "runtime" / "pyodide" / w["file"]
-        assert hashlib.sha256(path.read_bytes()).hexdigest() == w["sha256"], path
-        checked += 1
+        assert (site / "runtime" / "pyodide" / w["file"]).is_file()
     assert checked > 200
+
+
+def _pyc_sources_match(compiled: zipfile.ZipFile, sources: dict[str, bytes], hint: str = "") -> int:
+    """Every source has a hash-based pyc compiled from exactly it (PEP 552 header); returns count."""
+    import _imp
+
+    names = set(compiled.namelist())
+    magics = set()
+    for name, src in sources.items():
+        if name + "c" not in names:
+            assert name in names, f"{name}: neither bytecode nor source shipped"
+            continue
+        header = compiled.read(name + "c")[:16]
+        magics.add(header[:4])
+        assert int.from_bytes(header[4:8], "little") == 0b01, f"{name}c: not an unchecked hash-based pyc"
+        raw_magic = int.from_bytes(header[:4], "little")
+        assert _imp.source_hash(raw_magic, src) == header[8:16], f"{name}c was not compiled from the pinned source{hint}"
+    assert len(magics) == 1, magics  # one interpreter (Pyodide's CPython 3.14) compiled them all
+    return len(sources)
+
+
+def test_stdlib_bytecode_was_compiled_from_the_pinned_stdlib(site):
+    import tarfile
+
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    entry = manifest["npm"]["pyodide"]
+    tgz = ROOT / ".cache" / "npm" / f"pyodide-{entry['version']}.tgz"
+    assert hashlib.sha256(tgz.read_bytes()).hexdigest() == entry["sha256"]
+    (pinned,) = [f for f in entry["files"] if f["dest"] == PRECOMPILED]
+    with tarfile.open(tgz) as tar:
+        original = tar.extractfile(pinned["src"]).read()
+    assert hashlib.sha256(original).hexdigest() == pinned["sha256"]
+    with zipfile.ZipFile(io.BytesIO(original)) as z:
+        sources = {n: z.read(n) for n in z.namelist() if n.endswith(".py")}
+        others = {n for n in z.namelist() if not n.endswith(".py")}
+    with zipfile.ZipFile(site / "runtime" / PRECOMPILED) as compiled:
+        assert _pyc_sources_match(compiled, sources) > 500
+        assert others <= set(compiled.namelist())
+
+
+def test_wheel_bytecode_was_compiled_from_the_pinned_wheels(site):
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    for w in manifest["wheels"].values():
+        original = ROOT / ".cache" / "wheels" / w["file"]
+        assert hashlib.sha256(original.read_bytes()).hexdigest() == w["sha256"]
+        with zipfile.ZipFile(original) as z:
+            sources = {n: z.read(n) for n in z.namelist() if n.endswith(".py")}
+        with zipfile.ZipFile(site / "runtime" / "pyodide" / w["file"]) as compiled:
+            assert _pyc_sources_match(compiled, sources) > 0
 
 
 def test_manifest_pins_exactly_the_runtime_dependencies():
@@ -201,13 +254,19 @@ def test_lockfile_lists_only_shipped_wheels_with_their_hashes(site):
     assert deps == set(vendor.runtime_dependencies())
 
 
-def test_checker_wheel_contains_the_whole_package(site):
+def test_checker_wheel_is_this_tree_compiled(site):
+    # Every module and data file of checker/ ships, and the bytecode is of the current sources.
     (whl,) = (site / "runtime" / "pyodide").glob("checker-*.whl")
-    names = set(zipfile.ZipFile(whl).namelist())
-    wanted = {p.relative_to(ROOT).as_posix() for p in (ROOT / "checker").rglob("*")
-              if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(".")
-              and p.suffix in (".py", ".json", ".pem", ".txt")}
-    assert wanted - names == set(), "files of checker/ missing from the browser wheel (package-data?)"
+    files = [p for p in (ROOT / "checker").rglob("*")
+             if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(".")
+             and p.suffix in (".py", ".json", ".pem", ".txt")]
+    with zipfile.ZipFile(whl) as z:
+        names = set(z.namelist())
+        missing = [p.relative_to(ROOT).as_posix() for p in files if p.suffix != ".py"
+                   and p.relative_to(ROOT).as_posix() not in names]
+        assert not missing, f"data files of checker/ missing from the browser wheel (package-data?): {missing}"
+        sources = {p.relative_to(ROOT).as_posix(): p.read_bytes() for p in files if p.suffix == ".py"}
+        assert _pyc_sources_match(z, sources, " (checker/ changed after the build? run `make build`)") == len(sources)
 
 
 def test_site_ships_no_unneeded_pdfjs_files(site):
