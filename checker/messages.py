@@ -50,6 +50,7 @@ MESSAGES: dict[str, Message] = {
     "SIG_MALFORMED": M("error", "签章 {index}：签名数据结构损坏：{detail}", "Signature {index}: malformed signature data: {detail}"),
     "SIG_CERT_EXPIRED": M("warn", "签章 {index}：签章时证书不在有效期内（{detail}）。", "Signature {index}: the certificate was not valid at signing time ({detail})."),
     "SIG_CERT_USAGE": M("warn", "签章 {index}：证书用途不允许用于签章（{detail}）。", "Signature {index}: certificate usage does not allow signing ({detail})."),
+    "SIG_CERT_EXPIRED_UNPROVEN": M("warn", "签章 {index}：签章证书已于 {until} 过期，文件中也没有可信时间戳证明签章是在证书有效期内完成的（签章时间只是签章方自己声明的）。", "Signature {index}: the signer certificate expired on {until} and no trusted timestamp proves the signature was made while it was valid (the signing time is only claimed)."),
     "SIG_WEAK_DIGEST": M("warn", "签章 {index}：使用了弱摘要算法 {algorithm}。", "Signature {index}: weak digest algorithm {algorithm}."),
     # ---- crypto / CMS / trust (checker/_crypto) --------------------------
     "CRYPTO_MALFORMED": M("error", "签章 {index}：签名数据结构无法解析：{detail}", "Signature {index}: the signature data cannot be parsed: {detail}"),

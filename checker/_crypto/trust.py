@@ -127,6 +127,31 @@ def demo_intermediates() -> list[Certificate]:
     return list(_CACHE["demo_inter"])
 
 
+def proven_signing_time(store, claimed, ts_info, extra=()) -> tuple[_dt.datetime | None, bool]:
+    """``(time to validate the signer at, proven)``.
+
+    A signing time is only *proven* by a valid RFC 3161 token whose TSA chains to ``store``;
+    anything else (signingTime attribute, OFD timeInfo, a self-made TSA) is the signer's word.
+    """
+    if (ts_info is not None and getattr(ts_info, "valid", False) and getattr(ts_info, "gen_time", None)
+            and getattr(ts_info, "tsa_cert", None) is not None):
+        pool = list(getattr(ts_info, "certificates", ()) or ()) + list(extra)  # + the signature's certs
+        r = store.validate(ts_info.tsa_cert, pool, ts_info.gen_time, usage="timestamping")
+        if r.trusted:
+            return ts_info.gen_time, True
+    return claimed, False
+
+
+def expired_on(cert: Certificate, day: _dt.date | _dt.datetime | None) -> str | None:
+    """ISO end of validity when ``cert`` is no longer valid on ``day``, else None."""
+    v = _validity(cert)
+    if v is None:
+        return None
+    if _aware(day) > v[1]:
+        return v[1].date().isoformat()
+    return None
+
+
 def _aware(t: _dt.datetime | _dt.date | None) -> _dt.datetime:
     if t is None:
         return _dt.datetime.now(_dt.timezone.utc)

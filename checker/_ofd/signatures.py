@@ -69,6 +69,7 @@ class SigResult:
     intermediates: list = field(default_factory=list)
     signed_at: _dt.datetime | None = None
     timestamp: _dt.datetime | None = None
+    ts_info: object = None  # verified token (TimestampInfo); its TSA is chain-checked in _chain
     seal_name: str | None = None
     codes: list[str] = field(default_factory=list)
     trusted: bool = False
@@ -335,6 +336,7 @@ def _check_timestamp(sc: _Ctx, token: bytes, signature: bytes) -> None:
         return
     if ts.valid:
         sc.res.timestamp = ts.gen_time
+        sc.res.ts_info = ts
         sc.add("OFD_TIMESTAMP_OK", time=ts.gen_time.isoformat() if ts.gen_time else "?")
     else:
         sc.add("OFD_TIMESTAMP_INVALID", detail=", ".join(ts.problems) or "imprint/signature")
@@ -391,6 +393,7 @@ def _verify_sign(ctx, sc: _Ctx, sig_xml: bytes, value: bytes) -> None:
     if v.timestamp is not None:
         if v.timestamp.valid:
             res.timestamp = v.timestamp.gen_time
+            res.ts_info = v.timestamp
             sc.add("OFD_TIMESTAMP_OK", time=v.timestamp.gen_time.isoformat() if v.timestamp.gen_time else "?")
         else:
             sc.add("OFD_TIMESTAMP_INVALID", detail=", ".join(v.timestamp.problems) or "imprint/signature")
@@ -437,8 +440,16 @@ def _validate(ctx, cert, intermediates, at, usage="signing"):
 
 
 def _chain(ctx, sc: _Ctx) -> None:
+    from .._crypto.trust import expired_on, proven_signing_time
+
     res = sc.res
-    at = res.timestamp or res.signed_at
+    at, proven = res.signed_at, False
+    try:
+        at, proven = proven_signing_time(ctx.trust, res.signed_at, res.ts_info, res.intermediates)
+    except CheckerError:
+        raise
+    except Exception:  # an unusable token proves nothing
+        pass
     chain = _validate(ctx, res.cert, res.intermediates, at)
     if chain is None:
         sc.add("SIG_UNTRUSTED")
@@ -455,6 +466,10 @@ def _chain(ctx, sc: _Ctx) -> None:
     details = dict(getattr(chain, "details", ()) or ())
     for code in getattr(chain, "problems", ()) or ():
         sc.problem(code, details.get(code, ""))
+    if res.trusted and not proven and res.cert is not None:
+        until = expired_on(res.cert, ctx.options.reference_date())
+        if until:
+            sc.add("SIG_CERT_EXPIRED_UNPROVEN", until=until)
     if getattr(chain, "anchor_is_demo", False):
         sc.add("SIG_DEMO_CA")
     if res.trusted:

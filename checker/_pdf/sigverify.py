@@ -24,6 +24,7 @@ class CmsOutcome:
     certificates: tuple = ()
     signing_time: _dt.datetime | None = None
     timestamp: _dt.datetime | None = None  # verified timestamp (embedded or the document timestamp)
+    ts_info: object = None  # the embedded token's TimestampInfo (its TSA is chain-checked in check_trust)
     findings: list = field(default_factory=list)  # (code, severity|None, params)
 
 
@@ -92,6 +93,7 @@ def verify_cms(contents: bytes, subfilter: str, chunks: list, index: int, max_ce
     out.signing_time = v.signing_time
     if v.timestamp is not None and v.timestamp.valid:
         out.timestamp = v.timestamp.gen_time
+        out.ts_info = v.timestamp
     _crypto_findings(out, v.problems, v.details, index)
     return out
 
@@ -123,12 +125,14 @@ def check_trust(ctx, out: CmsOutcome, index: int, usage: str = "signing"):
     cert = out.signer_cert
     if cert is None:
         return False, (), None, findings
-    at = out.timestamp or out.signing_time
     store = ctx.trust
     validate = getattr(store, "validate", None)
     if validate is None:  # trust store not available in this build
         findings.append(("SIG_UNTRUSTED", None, {"index": index}))
         return False, (), None, findings
+    from .._crypto.trust import expired_on, proven_signing_time
+
+    at, proven = proven_signing_time(store, out.signing_time, out.ts_info, out.certificates)
     others = [c for c in out.certificates if c is not cert]
     try:
         res = validate(cert, others, at, usage=usage)
@@ -143,6 +147,10 @@ def check_trust(ctx, out: CmsOutcome, index: int, usage: str = "signing"):
         code = p if isinstance(p, str) else getattr(p, "code", str(p))
         if code in messages.MESSAGES:
             findings.append((code, None, {"index": index, "detail": det.get(code, "")}))
+    if res.trusted and not proven:
+        until = expired_on(cert, ctx.options.reference_date())
+        if until:
+            findings.append(("SIG_CERT_EXPIRED_UNPROVEN", None, {"index": index, "until": until}))
     if res.trusted:
         if getattr(res, "anchor_is_demo", False):
             findings.append(("SIG_DEMO_CA", None, {"index": index}))
