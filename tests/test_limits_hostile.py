@@ -14,6 +14,7 @@ import os
 import pathlib
 import subprocess
 import sys
+import tempfile
 import time
 
 import pytest
@@ -29,48 +30,33 @@ HANG_GUARD_S = 120.0
 
 
 def run_cli_measured(path: pathlib.Path) -> tuple[dict, float, float, float]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    r_fd, w_fd = os.pipe()
-    e_r, e_w = os.pipe()
-    t = time.monotonic()
-    pid = os.fork()
-    if pid == 0:  # child: become the CLI
-        try:
-            os.dup2(w_fd, 1)
-            os.dup2(e_w, 2)
-            os.chdir(ROOT)
-            os.execve(sys.executable, [sys.executable, "-m", "checker", "--json", "--no-qr", str(path)], env)
-        finally:
-            os._exit(127)
-    os.close(w_fd)
-    os.close(e_w)
-    import selectors
+    """(result JSON, CPU seconds, peak RSS MB, wall seconds) of one ``python -m checker`` process.
 
-    sel = selectors.DefaultSelector()
-    bufs = {r_fd: bytearray(), e_r: bytearray()}
-    for fd in bufs:
-        sel.register(fd, selectors.EVENT_READ)
-    open_fds = set(bufs)
-    while open_fds:
-        left = HANG_GUARD_S - (time.monotonic() - t)
-        if left <= 0:
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-            pytest.fail(f"{path.name}: the CLI hung for more than {HANG_GUARD_S} s")
-        for key, _ in sel.select(timeout=left):
-            chunk = os.read(key.fd, 65536)
-            if chunk:
-                bufs[key.fd] += chunk
-            else:
-                sel.unregister(key.fd)
-                os.close(key.fd)
-                open_fds.discard(key.fd)
-    _, status, ru = os.wait4(pid, 0)
-    wall = time.monotonic() - t
-    err = bytes(bufs[e_r])
-    assert b"Traceback" not in err, err.decode("utf-8", "replace")
-    lines = bytes(bufs[r_fd]).decode("utf-8").splitlines()
-    assert len(lines) == 1, (lines, err)
+    The child is reaped with ``os.wait4`` (its own rusage); output goes to temporary files, so
+    nothing can block on a full pipe while we poll."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t = time.monotonic()
+        proc = subprocess.Popen([sys.executable, "-m", "checker", "--json", "--no-qr", str(path)], cwd=ROOT,
+                                env=env, stdout=out, stderr=err)
+        while True:
+            pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() - t > HANG_GUARD_S:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                proc.returncode = -9
+                pytest.fail(f"{path.name}: the CLI hung for more than {HANG_GUARD_S} s")
+            time.sleep(0.02)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.monotonic() - t
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    assert b"Traceback" not in stderr, stderr.decode("utf-8", "replace")
+    lines = stdout.decode("utf-8").splitlines()
+    assert len(lines) == 1, (lines, stderr)
     cpu = ru.ru_utime + ru.ru_stime
     rss_mb = ru.ru_maxrss / 1024  # kilobytes on Linux
     return json.loads(lines[0]), cpu, rss_mb, wall
