@@ -23,7 +23,7 @@ CHECKER_SRC   := $(shell find checker -type f \( -name '*.py' -o -name '*.json' 
 SAMPLE_SRC    := $(shell find scripts/make_samples.py scripts/templates scripts/testkit -type f 2>/dev/null)
 DOCS_SRC      := $(shell find docs overrides -type f 2>/dev/null) mkdocs.yml $(wildcard scripts/*hook*.py)
 
-.PHONY: help setup venv vendor runtime samples build serve test test-unit chromium dist clean distclean bench fuzz
+.PHONY: help setup venv vendor runtime samples fonts build serve test test-unit chromium dist clean distclean bench fuzz
 
 help:
 	@echo "make serve   set up everything, build the site and serve it at http://$(HOST):$(PORT)/"
@@ -72,7 +72,15 @@ $(RUNTIME)/pyodide/pyodide-lock.json: $(STAMP_VENDOR) scripts/build_lock.py scri
 # --- Sample certificates (written by the certificate helper's script, when it exists) --------
 samples: $(SAMPLES)/.stamp
 
-$(SAMPLES)/.stamp: $(STAMP_VENV) $(SAMPLE_SRC) $(CHECKER_SRC)
+# make_samples.py embeds subsets of two freely licensed Debian fonts (CJK + Latin).
+FONT_CJK   := /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
+FONT_LATIN := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+fonts:
+	@if ! [ -f $(FONT_CJK) ] || ! [ -f $(FONT_LATIN) ]; then \
+	  echo "installing Debian fonts-droid-fallback and fonts-dejavu-core (embedded in the sample certificates)"; \
+	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y fonts-droid-fallback fonts-dejavu-core; fi
+
+$(SAMPLES)/.stamp: $(STAMP_VENV) $(SAMPLE_SRC) $(CHECKER_SRC) | fonts
 	@if [ -f scripts/make_samples.py ]; then \
 	  rm -rf $(SAMPLES).tmp && $(PY) scripts/make_samples.py --out $(SAMPLES).tmp && rm -rf $(SAMPLES) && mv $(SAMPLES).tmp $(SAMPLES); \
 	else echo "note: scripts/make_samples.py not present yet: the site ships without samples"; mkdir -p $(SAMPLES); fi
@@ -103,7 +111,7 @@ chromium:
 test: $(STAMP_VENV) chromium build
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-unit: $(STAMP_VENV)
+test-unit: $(STAMP_VENV) fonts
 	$(PY) -m pytest -m 'not browser' $(PYTEST_ARGS)
 
 # --- Benchmarks and long fuzzing (not part of `make test`; see BENCHMARKS.md) --------------------

@@ -1,7 +1,7 @@
 """The OFD engine gives the same answers on Pyodide (the browser's Python 3.14) as here.
 
 Runs the self-hosted runtime from .cache/runtime (built by `make vendor`) under node, with the pure
-wheels the site ships (asn1crypto, gmalg).  Pyodide has no native SM3: this also exercises the
+wheels the site ships (asn1crypto).  Pyodide has no native SM3: this also exercises the
 pure-Python SM3 path end to end.  Files are small ones so the run stays short.
 """
 import json
@@ -21,7 +21,7 @@ SCRIPT = r"""
 import { loadPyodide } from "%(runtime)s/pyodide.mjs";
 import fs from "node:fs";
 const py = await loadPyodide({ indexURL: "%(runtime)s/" });
-for (const w of fs.readdirSync("%(runtime)s").filter(n => /^(asn1crypto|gmalg)-.*\.whl$/.test(n))) {
+for (const w of fs.readdirSync("%(runtime)s").filter(n => /^(asn1crypto)-.*\.whl$/.test(n))) {
   py.unpackArchive(new Uint8Array(fs.readFileSync("%(runtime)s/" + w)), "wheel");
 }
 py.FS.mkdirTree("/src");
