@@ -12,14 +12,33 @@
  *     page navigation start -> ready, in ms),
  *   - exposes the client as window.checkerClient.
  * Keep both when building the page UI: tests/browser/ rely on them.
+ *
+ * startChecker is idempotent: early.mjs (an async module in the page's <head>) calls it as soon as
+ * the HTML head is parsed, so Pyodide starts loading before the page's own scripts have run; the
+ * UI's later call gets the same client, its callbacks, and a replay of the latest progress and
+ * of a load failure that happened meanwhile.
  */
 
 import {spawnWorker} from "./paths.mjs";
 
 const WORKER_URL = new URL("./worker.mjs", import.meta.url);
 
-export function startChecker({onProgress = () => {}, onError = () => {}} = {}) {
+let current = null;
+
+export function startChecker({onProgress = null, onError = null} = {}) {
+  if (current) {
+    current.listen(onProgress, onError);
+    return current;
+  }
   const root = document.documentElement;
+  let progressCb = onProgress || (() => {});
+  let errorCb = onError || (() => {});
+  let lastProgress = null;
+  let lastError = null;
+  const fail = (message) => {
+    lastError = message;
+    errorCb(message);
+  };
   root.dataset.checkerState = "loading";
   // Through a blob: bootstrap so that the page's CSP binds the worker (see paths.mjs).
   const worker = spawnWorker(WORKER_URL, "checker");
@@ -33,14 +52,15 @@ export function startChecker({onProgress = () => {}, onError = () => {}} = {}) {
   worker.onmessage = (event) => {
     const msg = event.data;
     if (msg.type === "progress") {
-      onProgress(msg);
+      lastProgress = msg;
+      progressCb(msg);
     } else if (msg.type === "ready") {
       root.dataset.checkerState = "ready";
       root.dataset.checkerMs = String(Math.round(performance.now()));
       resolveReady({python: msg.python, checker: msg.checker, sm3: msg.sm3, ms: msg.ms, timings: msg.timings});
     } else if (msg.type === "error" && (msg.id === null || msg.id === undefined)) {
       root.dataset.checkerState = "error";
-      onError(msg.message);
+      fail(msg.message);
       rejectReady(new Error(msg.message));
       for (const {reject} of pending.values()) reject(new Error(msg.message));
       pending.clear();
@@ -55,7 +75,7 @@ export function startChecker({onProgress = () => {}, onError = () => {}} = {}) {
   worker.onerror = (event) => {
     const message = `核验程序出错 / worker error: ${event.message || "unknown"}`;
     root.dataset.checkerState = "error";
-    onError(message);
+    fail(message);
     rejectReady(new Error(message));
   };
 
@@ -70,6 +90,17 @@ export function startChecker({onProgress = () => {}, onError = () => {}} = {}) {
   const client = {
     ready,
     worker,
+    /** Attach the UI's callbacks; replays the latest progress and an earlier load failure. */
+    listen(progress, error) {
+      if (progress) {
+        progressCb = progress;
+        if (lastProgress) progress(lastProgress);
+      }
+      if (error) {
+        errorCb = error;
+        if (lastError !== null) error(lastError);
+      }
+    },
     /** Check one file; `bytes` is an ArrayBuffer (copied, the caller keeps its own). */
     check(name, bytes, {trust_demo = false, today = null, qr = null} = {}) {
       const copy = bytes.slice(0);
@@ -82,5 +113,6 @@ export function startChecker({onProgress = () => {}, onError = () => {}} = {}) {
     },
   };
   window.checkerClient = client;
+  current = client;
   return client;
 }
