@@ -11,7 +11,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .check import check_bytes, check_file, detect_format, list_images  # noqa: E402
+from .check import PendingCheck, check_bytes, check_file, detect_format, list_images, start_check  # noqa: E402
 from .errors import CheckerError  # noqa: E402
 from .limits import Limits  # noqa: E402
 from .options import Options, QrDecoder, QrInput  # noqa: E402
@@ -21,6 +21,8 @@ __all__ = [
     "__version__",
     "check_bytes",
     "check_file",
+    "start_check",
+    "PendingCheck",
     "detect_format",
     "list_images",
     "CheckerError",

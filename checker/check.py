@@ -4,14 +4,22 @@ Never raises for bad input: every failure becomes findings and a verdict.
 """
 from __future__ import annotations
 
+import contextlib
+import copy
+import dataclasses
 import hashlib
 import os
+import time
+from typing import Sequence
 
 from . import __version__
 from ._context import Context, EngineOutput
 from .errors import CheckerError, LimitExceeded
-from .options import Options
+from .options import Options, QrInput
 from .result import Finding, Result, verdict_for
+
+
+_KEEP = object()  # PendingCheck.finish(): keep Options.qr_texts
 
 
 def detect_format(data: bytes) -> str:
@@ -24,12 +32,55 @@ def detect_format(data: bytes) -> str:
 
 
 def check_bytes(data: bytes, filename: str = "", options: Options | None = None) -> Result:
+    return start_check(data, filename, options).finish()
+
+
+class PendingCheck:
+    """A check whose format engine (structure, signatures, page text) has run; :meth:`finish`
+    adds the certificate checks (printed fields, QR codes) and gives the :class:`Result`.
+
+    Lets a shell decode QR codes while the engine runs (the browser: pdf.js and zxing-wasm in
+    their workers, Python in its own): ``start_check(data, name, opts)`` first, then
+    ``finish(qr_texts)``.  ``check_bytes`` is ``start_check(...).finish()``.
+    """
+
+    def __init__(self, data: bytes, filename: str, fmt: str, out: EngineOutput, ctx: Context, go_on: bool) -> None:
+        self._data = data
+        self._filename = filename
+        self._fmt = fmt
+        self._out = out
+        self._ctx = ctx
+        self._go_on = go_on  # False: the engine already failed (error findings are in ctx)
+
+    @property
+    def format(self) -> str:
+        return self._fmt
+
+    def finish(self, qr_texts: Sequence[QrInput] | None | object = _KEEP) -> Result:
+        """The result; ``qr_texts`` (if given) replaces ``Options.qr_texts`` for the QR checks.
+
+        May be called more than once (each call starts from the engine's findings)."""
+        ctx = copy.copy(self._ctx)
+        ctx.findings = list(self._ctx.findings)
+        ctx.started = time.monotonic()  # the time budget of this step (the engine had its own)
+        if qr_texts is not _KEEP:
+            qr = None if qr_texts is None else tuple(qr_texts)
+            ctx.options = dataclasses.replace(ctx.options, qr_texts=qr)
+        if self._go_on:
+            with _as_findings(ctx):
+                _certificate_checks(self._data, self._fmt, self._out, ctx)
+        return _finish(self._data, self._filename, self._fmt, self._out, ctx)
+
+
+def start_check(data: bytes, filename: str = "", options: Options | None = None) -> PendingCheck:
+    """Run the format engine now; the certificate checks run in :meth:`PendingCheck.finish`."""
     options = options or Options()
     ctx = Context(options=options, filename=filename)
     data = bytes(data)
     fmt = detect_format(data)
     out = EngineOutput()
-    try:
+    go_on = False
+    with _as_findings(ctx):
         if not data:
             ctx.add("INPUT_EMPTY")
         elif len(data) > options.limits.max_file_bytes:
@@ -41,14 +92,21 @@ def check_bytes(data: bytes, filename: str = "", options: Options | None = None)
             if ext in ("pdf", "ofd") and ext != fmt:
                 ctx.add("INPUT_NAME_MISMATCH", ext=ext, fmt=fmt)
             out = _run_engine(fmt, data, ctx)
-            _certificate_checks(data, fmt, out, ctx)
+            go_on = True
+    return PendingCheck(data, filename, fmt, out, ctx, go_on)
+
+
+@contextlib.contextmanager
+def _as_findings(ctx: Context):
+    """Never raise for bad input: every failure becomes an ``error`` finding."""
+    try:
+        yield
     except CheckerError as exc:
         ctx.add(exc.code, "error", detail=exc.detail, **exc.params)
     except (RecursionError, MemoryError) as exc:
         ctx.add("LIMIT_EXCEEDED", "error", detail=type(exc).__name__)
     except Exception as exc:  # a bug of ours: report it, never a traceback
         ctx.add("INTERNAL_ERROR", "error", detail=f"{type(exc).__name__}: {exc}")
-    return _finish(data, filename, fmt, out, ctx)
 
 
 def check_file(path: str | os.PathLike, options: Options | None = None) -> Result:
