@@ -104,6 +104,32 @@ def test_browser_result_equals_cli_result(checker_page, shared_corpus, name):
     assert browser_check(checker_page, name, data, options) == cpython_check(name, data, options)
 
 
+TWO_STEP_JS = """async ([name, b64, options]) => {
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const c = window.checkerClient;
+  const prepared = await c.prepare(name, bytes.buffer, {trust_demo: options.trust_demo, today: options.today});
+  const done = await c.finish(prepared, {qr: options.qr});
+  let reused = null;
+  try { await c.finish(prepared, {qr: options.qr}); } catch (e) { reused = String(e.message || e); }
+  return {format: prepared.format, result: done.result, ms: [prepared.ms, done.ms], reused};
+}"""
+
+
+@pytest.mark.parametrize("qr_text", [None, "https://zfcxjw.cq.gov.cn/zwfw/jzs/zsyz?regNo=1",
+                                     "https://zfcxjw.cq.gov.cn.example.com/zwfw/jzs/zsyz?regNo=1"])
+def test_prepare_then_finish_equals_one_check(checker_page, shared_corpus, qr_text):
+    """The page's path: the engine runs while QR codes are decoded, the QR texts join later."""
+    for name in ["pdf-pyhanko/minimal-signed-twice-no-sig-type.pdf", "ofd-real/sign-v4signed.ofd"]:
+        data = (shared_corpus / name).read_bytes()
+        qr = None if qr_text is None else [{"text": qr_text, "source": "page 1", "box": None}]
+        options = {"trust_demo": False, "today": TODAY, "qr": qr}
+        got = checker_page.page.evaluate(TWO_STEP_JS, [name, base64.b64encode(data).decode(), options])
+        assert got["format"] == name.rsplit(".", 1)[1]
+        assert got["result"] == cpython_check(name, data, options) == browser_check(checker_page, name, data, options)
+        assert all(isinstance(m, int) and m >= 0 for m in got["ms"])
+        assert got["reused"] and "prepared" in got["reused"]  # a prepared check is used once
+
+
 def test_images_message_matches_list_images(checker_page, shared_corpus):
     data = (shared_corpus / "ofd-real/converter-invoice-example.ofd").read_bytes()
     got = checker_page.page.evaluate(IMAGES_JS, base64.b64encode(data).decode())

@@ -6,6 +6,9 @@
  *   await checker.ready;                  // {python, checker, ms}; rejects if loading failed
  *   const result = await checker.check(name, arrayBuffer, {trust_demo, today, qr});
  *   const images = await checker.images(arrayBuffer);       // [{source, bytes}]
+ *   // or in two steps, so that Python runs while the page decodes QR codes:
+ *   const prepared = checker.prepare(name, arrayBuffer, {trust_demo, today});  // {id, format, ms}
+ *   const {result, ms} = await checker.finish(await prepared, {qr});
  *
  * For tests and measurements it also
  *   - sets <html data-checker-state="loading|ready|error"> and data-checker-ms (boot time,
@@ -65,10 +68,11 @@ export function startChecker({onProgress = null, onError = null} = {}) {
       for (const {reject} of pending.values()) reject(new Error(msg.message));
       pending.clear();
     } else if (pending.has(msg.id)) {
-      const {resolve, reject} = pending.get(msg.id);
+      const {resolve, reject, whole} = pending.get(msg.id);
       pending.delete(msg.id);
       if (msg.type === "error") reject(new Error(msg.message));
-      else if (msg.type === "result") resolve(msg.result);
+      else if (msg.type === "result") resolve(whole ? msg : msg.result);
+      else if (msg.type === "prepared") resolve(msg);
       else if (msg.type === "images") resolve(msg.images);
     }
   };
@@ -79,10 +83,11 @@ export function startChecker({onProgress = null, onError = null} = {}) {
     rejectReady(new Error(message));
   };
 
-  function request(msg, transfer) {
+  function request(msg, transfer, whole = false) {
     const id = nextId++;
     return new Promise((resolve, reject) => {
-      pending.set(id, {resolve, reject});
+      // whole: resolve with the worker's message ({result, ms}), not just its result
+      pending.set(id, {resolve, reject, whole});
       worker.postMessage({...msg, id}, transfer);
     });
   }
@@ -105,6 +110,15 @@ export function startChecker({onProgress = null, onError = null} = {}) {
     check(name, bytes, {trust_demo = false, today = null, qr = null} = {}) {
       const copy = bytes.slice(0);
       return request({type: "check", name, bytes: copy, options: {trust_demo, today, qr}}, [copy]);
+    },
+    /** Step 1 of 2: run the format engine now (copies `bytes`); resolves {id, format, ms}. */
+    prepare(name, bytes, {trust_demo = false, today = null} = {}) {
+      const copy = bytes.slice(0);
+      return request({type: "prepare", name, bytes: copy, options: {trust_demo, today}}, [copy]);
+    },
+    /** Step 2 of 2: certificate checks with the decoded QR codes; resolves {result, ms}. */
+    finish(prepared, {qr = null} = {}) {
+      return request({type: "finish", prepared: prepared.id, options: {qr}}, [], true);
     },
     /** Images of an OFD file that may hold a QR code: [{source, bytes: ArrayBuffer}]. */
     images(bytes) {

@@ -15,14 +15,20 @@
  *        qr === null lets the core decide (it has no decoder in the browser, so no QR report);
  *        qr === [] means "decoded, none found".
  *   {type: "images", id, bytes: ArrayBuffer}          OFD images that may hold a QR code
+ *   {type: "prepare", id, name, bytes: ArrayBuffer, options: {trust_demo, today}}
+ *        runs the format engine (checker.start_check) while the page decodes QR codes; then
+ *   {type: "finish", id, prepared: <id of the prepare>, options: {qr}}
+ *        adds the certificate checks with those QR texts (PendingCheck.finish).  Same result
+ *        as one "check" with the same options.  A prepared check is used once.
  *
  * worker -> page
  *   {type: "progress", stage, loaded, total, label}   stage: "runtime" | "packages" | "checker";
  *        loaded/total in bytes where known (total 0 = unknown); label is Chinese text to show.
  *   {type: "ready", python, checker, ms, timings}      Python version, checker version, ms since
  *        the worker started; timings = {step: ms since start} (diagnostics only)
- *   {type: "result", id, result}                       result = Result.to_dict() (same JSON as
- *        `python -m checker --json`)
+ *   {type: "result", id, result, ms}                   result = Result.to_dict() (same JSON as
+ *        `python -m checker --json`); ms = time spent in Python for this message
+ *   {type: "prepared", id, format, ms}                 the engine ran ("pdf" | "ofd" | "unknown")
  *   {type: "images", id, images: [{source, bytes: ArrayBuffer}]}   (checker.list_images)
  *   {type: "error", id | null, message}                id null: loading failed (no check can run)
  *
@@ -141,6 +147,21 @@ def _options(opts_json):
 def _check(data, name, opts_json):
     return _checker.check_bytes(data.to_bytes(), str(name or ""), _options(opts_json)).to_json()
 
+_pending = {}
+
+def _prepare(key, data, name, opts_json):
+    pending = _checker.start_check(data.to_bytes(), str(name or ""), _options(opts_json))
+    _pending[int(key)] = pending
+    while len(_pending) > 4:  # a page that never finishes cannot pile files up here
+        _pending.pop(next(iter(_pending)))
+    return pending.format
+
+def _finish(key, opts_json):
+    pending = _pending.pop(int(key), None)
+    if pending is None:
+        raise KeyError("no prepared check with this id")
+    return pending.finish(_options(opts_json).qr_texts).to_json()
+
 def _images(data):
     return [(str(src), bytes(img)) for src, img in _checker.list_images(data.to_bytes())]
 
@@ -226,7 +247,7 @@ async function boot() {
   mark("import_checker");
   const g = pyodide.globals;
   const info = g.get("_info").toJs({dict_converter: Object.fromEntries});
-  py = {check: g.get("_check"), images: g.get("_images"), info};
+  py = {check: g.get("_check"), images: g.get("_images"), prepare: g.get("_prepare"), finish: g.get("_finish"), info};
   progress("checker", 1, 1);
   postMessage({type: "ready", python: info.python, checker: info.checker, sm3: info.sm3,
                ms: Math.round(performance.now() - T0),
@@ -250,10 +271,18 @@ import pypdf
 
 function handle(msg) {
   const id = msg.id ?? null;
+  const t = performance.now();
+  const ms = () => Math.round(performance.now() - t);
   if (msg.type === "check") {
     const bytes = new Uint8Array(msg.bytes);
     const json = py.check(bytes, msg.name ?? "", JSON.stringify(msg.options ?? {}));
-    postMessage({type: "result", id, result: JSON.parse(json)});
+    postMessage({type: "result", id, result: JSON.parse(json), ms: ms()});
+  } else if (msg.type === "prepare") {
+    const format = py.prepare(id, new Uint8Array(msg.bytes), msg.name ?? "", JSON.stringify(msg.options ?? {}));
+    postMessage({type: "prepared", id, format, ms: ms()});
+  } else if (msg.type === "finish") {
+    const json = py.finish(msg.prepared, JSON.stringify(msg.options ?? {}));
+    postMessage({type: "result", id, result: JSON.parse(json), ms: ms()});
   } else if (msg.type === "images") {
     const list = py.images(new Uint8Array(msg.bytes));
     const images = [];
