@@ -27,9 +27,9 @@ class Limits:
     max_object_depth: int = 64  # nesting of arrays/dicts and of object graph walks
     max_pages: int = 2_000
     max_cms_bytes: int = 1 * MiB  # /Contents of one signature
-    max_content_ops: int = 200_000  # text extraction: content-stream tokens per stream (pypdf)
+    max_content_ops: int = 200_000  # text extraction: content-stream / CMap tokens per stream (8× per file)
     max_text_pages: int = 20  # text extraction: first pages only (a certificate has one or two)
-    max_form_xobject_calls: int = 2_000  # text extraction: form XObjects invoked per page (pypdf)
+    max_form_xobject_calls: int = 2_000  # text extraction: form XObjects invoked per page
 
     # OFD / ZIP
     max_zip_entries: int = 10_000

@@ -3,7 +3,7 @@
     .venv/bin/python scripts/bench_pdf.py [--n 20]
 
 Prints median milliseconds per phase: structure (revisions, xref, objects, fields, /ByteRange),
-CMS verification (checker._crypto), trust (chain building), text (pypdf), the whole engine and
+CMS verification (checker._crypto), trust (chain building), text (checker._pdf.text), the whole engine and
 check_bytes (engine + certificate checks), in-process after a warm-up run.
 """
 from __future__ import annotations

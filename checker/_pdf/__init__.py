@@ -7,7 +7,8 @@ Interface used by :mod:`checker.check`::
 Modules: ``objects`` (strict bounded parser), ``streams`` (bounded decoding), ``xref``
 (sections, /Prev chains, revision views), ``document`` (object resolution), ``fields``
 (AcroForm walk), ``byterange``, ``sigverify`` (CMS / timestamps / trust via checker._crypto),
-``changes`` (what changed after each signature), ``text`` (page text via pypdf).
+``changes`` (what changed after each signature), ``text`` (page text: our own content-stream
+interpreter over ``content`` and ``fonts``; pypdf only for what it does not cover).
 """
 from __future__ import annotations
 
@@ -90,7 +91,7 @@ def _analyse(data: bytes, ctx: Context) -> EngineOutput:
         if max_end and tail.strip(_WS):
             ctx.add("PDF_UNSIGNED_TAIL", size=len(data) - max_end)
 
-    text, problem = extract_text(data, ctx)
+    text, problem = extract_text(data, ctx, pdf)  # reuses the parsed file; pypdf only as a fallback
     out.text = text
     if problem:
         ctx.add("PDF_TEXT_UNAVAILABLE", detail=problem)
