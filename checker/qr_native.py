@@ -23,9 +23,14 @@ class NativeQrDecoder:
     """Implements :class:`checker.options.QrDecoder`."""
 
     def __init__(self) -> None:
-        import PIL.Image  # noqa: F401  (ImportError → the CLI reports QR as not checked)
-        import pypdfium2  # noqa: F401
-        import zxingcpp  # noqa: F401
+        # Present?  (ImportError → the CLI reports QR as not checked.)  They are imported on first
+        # use: an OFD never loads pdfium (~50 ms of the CLI's start-up).  A module that is present
+        # but fails to import raises in decode_*, which the core reports as QR_DECODE_FAILED.
+        import importlib.util
+
+        for name in ("PIL", "pypdfium2", "zxingcpp"):
+            if importlib.util.find_spec(name) is None:
+                raise ImportError(f"No module named {name!r}")
 
     # -- PDF ----------------------------------------------------------------------------------
     def decode_pdf(self, data: bytes, max_pages: int) -> Sequence[QrInput]:
