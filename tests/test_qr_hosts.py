@@ -181,3 +181,14 @@ def test_text_that_only_resembles_a_host_stays_text(text):
                                        ("10.0.0.1/verify", "QR_IP_HOST")])
 def test_schemeless_hosts_are_judged(text, code):
     assert judge(text).code == code
+
+
+def test_schemeless_host_character_class_is_exactly_ascii_alnum_dash_and_bmp_non_ascii():
+    import re
+
+    from checker._cert import qr
+
+    want = re.compile(r"[A-Za-z0-9\-\u0080-\uffff]")
+    got = re.compile(qr._LABEL_CH)
+    for cp in list(range(0, 0x3000)) + list(range(0xFF00, 0x10100)) + [0x1F600, 0x10FFFF]:
+        assert bool(want.fullmatch(chr(cp))) == bool(got.fullmatch(chr(cp))), hex(cp)
