@@ -130,6 +130,19 @@ def test_prepare_then_finish_equals_one_check(checker_page, shared_corpus, qr_te
         assert got["reused"] and "prepared" in got["reused"]  # a prepared check is used once
 
 
+def test_text_fallback_to_pypdf_works_in_the_browser(checker_page):
+    """pypdf is installed after `ready` (deferred wheel); a PDF our text extractor hands to it
+    (content stream in /ASCIIHexDecode) gets the same result as on CPython, and its text is seen."""
+    from test_pdf_text import make_pdf  # tests/
+
+    data = make_pdf(b"BT /F1 12 Tf 50 700 Td (Zhang San) Tj ET".hex().encode() + b">",
+                    content_extra=b" /Filter /ASCIIHexDecode")
+    options = {"trust_demo": False, "today": TODAY, "qr": []}
+    got = browser_check(checker_page, "hex.pdf", data, options)
+    assert got == cpython_check("hex.pdf", data, options)
+    assert not any(f["code"] == "PDF_TEXT_UNAVAILABLE" for f in got["findings"]), got["findings"]
+
+
 def test_images_message_matches_list_images(checker_page, shared_corpus):
     data = (shared_corpus / "ofd-real/converter-invoice-example.ofd").read_bytes()
     got = checker_page.page.evaluate(IMAGES_JS, base64.b64encode(data).decode())

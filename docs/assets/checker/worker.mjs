@@ -238,7 +238,11 @@ async function boot() {
   mark("runtime");
   progress("packages", stages.packages.loaded, stages.packages.total);
   const failures = [];
-  await pyodide.loadPackage(await wheels, {messageCallback: () => {}, errorCallback: (m) => failures.push(m)});
+  // pypdf is only the text extractor's fallback for unusual PDFs: it is installed right after
+  // `ready` (its wheel is already prefetched) and every check waits for it, so boot skips it.
+  const names = await wheels;
+  const later = names.filter((n) => DEFERRED.has(n));
+  await pyodide.loadPackage(names.filter((n) => !DEFERRED.has(n)), {messageCallback: () => {}, errorCallback: (m) => failures.push(m)});
   if (failures.length) throw new Error(failures.join("; "));  // e.g. a wheel failed its sha256 check
   mark("packages");
   progress("checker", 0, 1);
@@ -252,6 +256,12 @@ async function boot() {
   postMessage({type: "ready", python: info.python, checker: info.checker, sm3: info.sm3,
                ms: Math.round(performance.now() - T0),
                timings});
+  extras = later.length
+    ? pyodide.loadPackage(later, {messageCallback: () => {}, errorCallback: (m) => failures.push(m)}).then(() => {
+      if (failures.length) throw new Error(failures.join("; "));
+      mark("deferred_packages");
+    })
+    : Promise.resolve();
   // Warm-up (scripts/bench_browser.py): import the engines now instead of at the first check; a
   // file chosen meanwhile simply waits in the event queue.  Errors here only cost speed.
   setTimeout(() => {
@@ -266,8 +276,9 @@ async function boot() {
 
 const WARM_UP = `
 import checker._pdf, checker._pdf.text, checker._ofd, checker._cert, checker._crypto.cms, checker._crypto.trust
-import pypdf
 `;
+const DEFERRED = new Set(["pypdf"]);  // wheels installed after ready (see boot)
+let extras = Promise.resolve();  // settles when the DEFERRED wheels are installed
 
 function handle(msg) {
   const id = msg.id ?? null;
@@ -320,6 +331,12 @@ self.onmessage = async (event) => {
   if (!(await booted)) {
     postMessage({type: "error", id: msg.id ?? null, message: "核验程序未能加载 / the checker did not load"});
     return;
+  }
+  try {
+    await extras;
+  } catch (err) {
+    // Without pypdf only the rare fallback of the text extractor is missing: say so, go on.
+    console.warn("deferred packages failed", err);
   }
   try {
     handle(msg);
