@@ -140,7 +140,45 @@ def write_lock(runtime: Path, cache: Path) -> Path:
             sys.exit(f"build_lock.py: sha256 of {name} differs from the lockfile")
     shutil.copyfile(tmp_out, out)
     print(f"wrote {out}: {', '.join(sorted(lock['packages']))}")
+    if os.environ.get("CHECKER_SNAPSHOT", "1") != "0":
+        write_snapshot(folder, lock)
+    else:
+        for stale in (folder / SNAPSHOT_FILE, folder / SNAPSHOT_META):
+            stale.unlink(missing_ok=True)
     return out
+
+
+SNAPSHOT_FILE = "checker-snapshot.bin.gz"
+SNAPSHOT_META = "checker-snapshot.json"
+# Wheels installed after the browser reports ready (docs/assets/checker/worker.mjs DEFERRED):
+# not imported at boot, so not part of the snapshot either.
+DEFERRED = {"pypdf"}
+
+
+def write_snapshot(folder: Path, lock: dict) -> None:
+    """Pyodide memory snapshot with the engines imported (scripts/snapshot.mjs) + its metadata.
+
+    The worker uses it only when ``checker_sha256`` equals the lockfile's checker wheel (a
+    snapshot of other code is never restored) and the download matches ``sha256``."""
+    node = shutil.which("node")
+    if not node:
+        sys.exit("build_lock.py: node is needed to build the Pyodide snapshot (or set CHECKER_SNAPSHOT=0)")
+    wheels = [folder / p["file_name"] for name, p in sorted(lock["packages"].items()) if name not in DEFERRED]
+    out = folder / SNAPSHOT_FILE
+    proc = subprocess.run([node, str(ROOT / "scripts" / "snapshot.mjs"), str(folder), str(out), *map(str, wheels)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"build_lock.py: scripts/snapshot.mjs failed:\n{proc.stdout}{proc.stderr[-3000:]}")
+    print(proc.stdout.strip())
+    meta = {
+        "file": SNAPSHOT_FILE,
+        "sha256": sha256_file(out),
+        "bytes": out.stat().st_size,
+        "checker_sha256": lock["packages"]["checker"]["sha256"],
+        "wheels": sorted(p.name for p in wheels),
+        "python": lock["info"].get("python", ""),
+    }
+    (folder / SNAPSHOT_META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -44,6 +44,7 @@ MIME_TYPES = {
     ".zip": "application/zip",
     ".ofd": "application/ofd",
     ".pdf": "application/pdf",
+    ".gz": "application/gzip",  # runtime/pyodide/checker-snapshot.bin.gz: never Content-Encoding
     ".bcmap": "application/octet-stream",
     ".pfb": "application/octet-stream",
     ".icc": "application/vnd.iccprofile",

@@ -284,3 +284,19 @@ def test_search_index_is_segmented_by_jieba(site):
     texts = "".join(d["text"] for d in index["docs"])
     assert texts.count("\u200b") > 100, "jieba did not segment the index (material drops it silently)"
     assert (site / "search" / "search_index.js").is_file()  # offline plugin: search from file://
+
+
+def test_snapshot_is_of_the_shipped_checker_wheel(site):
+    # runtime/pyodide/checker-snapshot.bin.gz (scripts/snapshot.mjs): the worker restores it only
+    # when it was made from the checker wheel the lockfile ships, and checks its sha256.
+    import gzip
+
+    folder = site / "runtime" / "pyodide"
+    meta = json.loads((folder / "checker-snapshot.json").read_text(encoding="utf-8"))
+    lock = json.loads((folder / "pyodide-lock.json").read_text(encoding="utf-8"))
+    assert meta["checker_sha256"] == lock["packages"]["checker"]["sha256"]
+    blob = (folder / meta["file"]).read_bytes()
+    assert hashlib.sha256(blob).hexdigest() == meta["sha256"] and len(blob) == meta["bytes"]
+    memory = gzip.decompress(blob)
+    assert memory[:4] == b"\x00snp" and len(memory) >= 16 * 2**20  # Pyodide's snapshot header + memory
+    assert "pypdf-" not in " ".join(meta["wheels"])  # installed after ready, not in the snapshot

@@ -60,6 +60,7 @@ def test_page_reaches_ready_with_python_314_and_this_checker(checker_page):
     assert ready["python"].startswith("3.14."), ready
     assert ready["checker"] == checker.__version__
     assert ready["ms"] > 0
+    assert ready["snapshot"] is True, ready  # restored from runtime/pyodide/checker-snapshot.bin.gz
     assert checker_page.page.evaluate("document.documentElement.dataset.checkerState") == "ready"
     assert not checker_page.errors, checker_page.errors
     OUT.mkdir(exist_ok=True)
@@ -168,3 +169,36 @@ def test_every_request_was_same_origin_get(checker_page):
     assert any(u.endswith("/runtime/pyodide/pyodide.asm.wasm") for u in urls), urls
     assert any(u.endswith(".whl") and "/checker-" in u for u in urls), urls
     recorder.assert_same_origin_get(checker_page.server.origin)
+
+
+@pytest.mark.parametrize("damage", ["missing", "corrupt", "stale"])
+def test_a_bad_snapshot_only_costs_speed(browser, site_server, shared_corpus, damage):
+    """The memory snapshot is an optimisation: missing, corrupted (fails its sha256) or made from
+    another checker wheel, the worker boots normally and gives the same results."""
+    ctx = browser.new_context(service_workers="block")
+    try:
+        if damage == "missing":
+            ctx.route("**/runtime/pyodide/checker-snapshot.bin.gz", lambda r: r.fulfill(status=404, body="gone"))
+        elif damage == "corrupt":
+            def corrupt(route):
+                body = bytearray(route.fetch().body())
+                body[len(body) // 2] ^= 0xFF
+                route.fulfill(status=200, body=bytes(body), headers={"Content-Type": "application/gzip"})
+            ctx.route("**/runtime/pyodide/checker-snapshot.bin.gz", corrupt)
+        else:
+            def stale(route):
+                meta = json.loads(route.fetch().body())
+                meta["checker_sha256"] = "0" * 64
+                route.fulfill(status=200, body=json.dumps(meta), headers={"Content-Type": "application/json"})
+            ctx.route("**/runtime/pyodide/checker-snapshot.json", stale)
+        page = ctx.new_page()
+        page.goto(site_server.url + "checker/index.html")
+        ready = page.evaluate("async () => await window.checkerClient.ready")
+        assert ready["snapshot"] is False and ready["python"].startswith("3.14."), ready
+        name = "ofd-real/sign-v4signed.ofd"
+        data = (shared_corpus / name).read_bytes()
+        options = {"trust_demo": False, "today": TODAY, "qr": []}
+        got = page.evaluate(CHECK_JS, [name, base64.b64encode(data).decode(), options])
+        assert got == cpython_check(name, data, options)
+    finally:
+        ctx.close()

@@ -16,10 +16,11 @@
  *   - exposes the client as window.checkerClient.
  * Keep both when building the page UI: tests/browser/ rely on them.
  *
- * startChecker is idempotent: early.mjs (an async module in the page's <head>) calls it as soon as
- * the HTML head is parsed, so Pyodide starts loading before the page's own scripts have run; the
- * UI's later call gets the same client, its callbacks, and a replay of the latest progress and
- * of a load failure that happened meanwhile.
+ * The checker page starts the worker from a small inline script in its <head>
+ * (overrides/checker.html: window.__cqcEarlyWorker = {worker, queue}) so that Pyodide loads while
+ * the page is still being parsed; startChecker adopts that worker and replays the messages it
+ * queued.  startChecker is idempotent: a second call gets the same client, attaches its
+ * callbacks and gets a replay of the latest progress and of a load failure.
  */
 
 import {spawnWorker} from "./paths.mjs";
@@ -43,8 +44,11 @@ export function startChecker({onProgress = null, onError = null} = {}) {
     errorCb(message);
   };
   root.dataset.checkerState = "loading";
-  // Through a blob: bootstrap so that the page's CSP binds the worker (see paths.mjs).
-  const worker = spawnWorker(WORKER_URL, "checker");
+  // Adopt the worker the page's <head> started, else start one now; both through a blob:
+  // bootstrap so that the page's CSP binds the worker (see paths.mjs).
+  const early = window.__cqcEarlyWorker;
+  delete window.__cqcEarlyWorker;
+  const worker = early ? early.worker : spawnWorker(WORKER_URL, "checker");
   const pending = new Map();
   let nextId = 1;
   let resolveReady;
@@ -60,7 +64,7 @@ export function startChecker({onProgress = null, onError = null} = {}) {
     } else if (msg.type === "ready") {
       root.dataset.checkerState = "ready";
       root.dataset.checkerMs = String(Math.round(performance.now()));
-      resolveReady({python: msg.python, checker: msg.checker, sm3: msg.sm3, ms: msg.ms, timings: msg.timings});
+      resolveReady({python: msg.python, checker: msg.checker, sm3: msg.sm3, snapshot: msg.snapshot, ms: msg.ms, timings: msg.timings});
     } else if (msg.type === "error" && (msg.id === null || msg.id === undefined)) {
       root.dataset.checkerState = "error";
       fail(msg.message);
@@ -82,6 +86,13 @@ export function startChecker({onProgress = null, onError = null} = {}) {
     fail(message);
     rejectReady(new Error(message));
   };
+
+  if (early) {
+    for (const event of early.queue.splice(0)) {
+      if (event.type === "message") worker.onmessage(event);
+      else worker.onerror(event);
+    }
+  }
 
   function request(msg, transfer, whole = false) {
     const id = nextId++;
