@@ -66,7 +66,7 @@ $(STAMP_VENDOR): $(STAMP_VENV) scripts/vendor.py scripts/runtime-manifest.json p
 # The checker wheel + the site's Pyodide lockfile (rebuilt when checker/ changes).
 runtime: $(RUNTIME)/pyodide/pyodide-lock.json
 
-$(RUNTIME)/pyodide/pyodide-lock.json: $(STAMP_VENDOR) scripts/build_lock.py scripts/precompile.mjs $(CHECKER_SRC)
+$(RUNTIME)/pyodide/pyodide-lock.json: $(STAMP_VENDOR) scripts/build_lock.py scripts/precompile.mjs scripts/snapshot.mjs $(CHECKER_SRC)
 	$(PY) scripts/build_lock.py --runtime $(RUNTIME) --cache $(CACHE)
 
 # --- Sample certificates (written by the certificate helper's script, when it exists) --------

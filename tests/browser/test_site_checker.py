@@ -61,6 +61,8 @@ def test_page_reaches_ready_with_python_314_and_this_checker(checker_page):
     assert ready["checker"] == checker.__version__
     assert ready["ms"] > 0
     assert ready["snapshot"] is True, ready  # restored from runtime/pyodide/checker-snapshot.bin.gz
+    # started by the page head's inline script (allowed by its CSP hash), adopted by client.mjs
+    assert checker_page.page.evaluate("document.documentElement.dataset.checkerEarly") == "head"
     assert checker_page.page.evaluate("document.documentElement.dataset.checkerState") == "ready"
     assert not checker_page.errors, checker_page.errors
     OUT.mkdir(exist_ok=True)

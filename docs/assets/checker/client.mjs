@@ -49,6 +49,7 @@ export function startChecker({onProgress = null, onError = null} = {}) {
   const early = window.__cqcEarlyWorker;
   delete window.__cqcEarlyWorker;
   const worker = early ? early.worker : spawnWorker(WORKER_URL, "checker");
+  root.dataset.checkerEarly = early ? "head" : "module";  // where the worker was started (tests)
   const pending = new Map();
   let nextId = 1;
   let resolveReady;
