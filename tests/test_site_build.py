@@ -300,3 +300,20 @@ def test_snapshot_is_of_the_shipped_checker_wheel(site):
     memory = gzip.decompress(blob)
     assert memory[:4] == b"\x00snp" and len(memory) >= 16 * 2**20  # Pyodide's snapshot header + memory
     assert "pypdf-" not in " ".join(meta["wheels"])  # installed after ready, not in the snapshot
+
+
+# Extensions IIS 10 serves out of the box (applicationHost.config); every other extension that the
+# built site contains must be registered by the web.config in docs/deploy.md, else IIS answers 404.
+IIS_DEFAULT_EXTENSIONS = {".html", ".css", ".js", ".png", ".svg", ".pdf", ".xml", ".zip", ".txt"}
+
+
+def test_iis_web_config_in_the_guide_registers_every_extension_the_site_uses(site):
+    deploy = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    config = deploy[deploy.index("<configuration>"):deploy.index("</configuration>")]
+    mapped = set(re.findall(r'<mimeMap fileExtension="(\.[a-z0-9]+)"', config))
+    removed = set(re.findall(r'<remove fileExtension="(\.[a-z0-9]+)"', config))
+    assert mapped == removed  # remove-then-add: no "duplicate collection entry" error
+    used = {p.suffix.lower() for p in site.rglob("*") if p.is_file() and p.suffix}
+    missing = used - mapped - IIS_DEFAULT_EXTENSIONS
+    assert not missing, f"docs/deploy.md web.config lacks {sorted(missing)}"
+    assert ".whl" in used and ".gz" in used and ".wasm" in used  # the test sees the runtime
