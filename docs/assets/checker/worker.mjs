@@ -227,6 +227,7 @@ async function boot() {
   const wheels = lock.then((spec) => {
     const names = Object.keys(spec.packages);
     for (const name of names) {
+      if (DEFERRED.has(name)) continue;  // fetched after ready: no bandwidth taken from the boot
       const p = spec.packages[name];
       prefetch(new URL(p.file_name, INDEX_URL).href, {integrity: `sha256-${hexToBase64(p.sha256)}`});
     }
