@@ -113,7 +113,7 @@ def _judge_url(t: str, scheme: str, rest: str, hosts: HostList) -> Judgement:
         hostpart, port_s = authority.rsplit(":", 1)
         if port_s == "":
             port = None
-        elif not port_s.isascii() or not port_s.isdigit() or int(port_s) > 65535:
+        elif not port_s.isascii() or not port_s.isdigit() or len(port_s) > 5 or int(port_s) > 65535:
             return fail("QR_URL_AMBIGUOUS", detail=f"invalid port {port_s!r}")
         else:
             port = int(port_s)

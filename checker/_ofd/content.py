@@ -57,7 +57,7 @@ def _deltas(s: str | None, limit: int) -> list[float]:
             else:
                 out.append(float(toks[i]))
                 i += 1
-    except ValueError:
+    except (ValueError, OverflowError):  # "g inf 1", "g nan 1"
         return out
     return out
 

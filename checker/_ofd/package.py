@@ -66,6 +66,9 @@ def normalise(name: str) -> str:
     return "/".join(parts)
 
 
+_UNSUPPORTED_FLAGS = 0x20 | 0x40 | 0x2000  # ZIP general-purpose bits 5, 6, 13
+
+
 class Package:
     """Read-only view of the ZIP container with limits.  ``names`` lists the files (no dirs)."""
 
@@ -141,6 +144,8 @@ class Package:
             folded[key] = name
             if flags & 0x1:
                 raise EncryptedInput("encrypted ZIP entry")
+            if flags & _UNSUPPORTED_FLAGS:  # patched data, strong encryption, masked headers
+                raise MalformedInput(f"unsupported ZIP feature (flags {flags:#06x}) in {name}", code="OFD_ZIP_MALFORMED")
             if method not in (0, 8):
                 raise MalformedInput(f"unsupported compression method {method} ({name})", code="OFD_ZIP_MALFORMED")
             if usize > self._limits.max_zip_entry_bytes:
@@ -152,6 +157,26 @@ class Package:
         if count != n_total:
             raise MalformedInput(f"{count} records, {n_total} declared", code="OFD_ZIP_MALFORMED")
         self._folded = folded
+        self._check_layout(cd_off)
+
+    def _check_layout(self, cd_off: int) -> None:
+        """Each entry's local header and data lie before the next entry and before the directory.
+
+        Overlapping entries (one entry's declared data running into the next, two names sharing
+        bytes) are read differently by different ZIP readers -- Python's zipfile refuses them --
+        so a package that only reads back cleanly with a lenient reader is refused here."""
+        data = self._data
+        spans = []
+        for e in self.entries.values():
+            p = e.offset
+            if p + 30 > len(data) or data[p:p + 4] != _LOC:
+                raise MalformedInput(f"{e.name}: bad local header", code="OFD_ZIP_MALFORMED")
+            nlen, xlen = struct.unpack_from("<HH", data, p + 26)
+            spans.append((p, p + 30 + nlen + xlen + e.csize, e.name))
+        spans.sort()
+        for (start, end, name), nxt in zip(spans, spans[1:] + [(cd_off, cd_off, "central directory")]):
+            if end > nxt[0]:
+                raise MalformedInput(f"{name} overlaps {nxt[2]}", code="OFD_ZIP_MALFORMED")
 
     def _find_eocd(self) -> int:
         data = self._data
@@ -204,6 +229,8 @@ class Package:
         (_, _v, lflags, lmethod, _t, _d, _crc, _cs, _us, nlen, xlen) = struct.unpack_from("<4sHHHHHIIIHH", data, p)
         lraw = data[p + 30:p + 30 + nlen]
         lname = lraw.decode("utf-8", "replace") if lflags & 0x800 else _decode_name(lraw)
+        if lflags & (0x1 | _UNSUPPORTED_FLAGS):
+            raise MalformedInput(f"{name}: local header flags {lflags:#06x}", code="OFD_ZIP_MALFORMED")
         if lmethod != e.method or normalise(lname) != e.name:
             raise MalformedInput(f"{name}: local header disagrees with directory", code="OFD_ZIP_MALFORMED")
         start = p + 30 + nlen + xlen
@@ -263,6 +290,9 @@ class Package:
                 break
         if not d.eof:
             raise MalformedInput(f"{e.name}: truncated deflate data", code="OFD_ZIP_MALFORMED")
+        if d.unused_data or d.unconsumed_tail or pos < len(comp):
+            # the declared compressed size runs past the deflate stream (into other bytes)
+            raise MalformedInput(f"{e.name}: bytes after the deflate data", code="OFD_ZIP_MALFORMED")
         return b"".join(parts)
 
 

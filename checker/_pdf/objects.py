@@ -20,7 +20,8 @@ _REGULAR_END = re.compile(rb"[ \t\r\n\f\x00()<>\[\]{}/%]")
 _SKIP = re.compile(rb"(?:[ \t\r\n\f\x00]+|%[^\r\n]*)*")
 _NUMBER = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)")
 _INT = re.compile(rb"[+-]?\d+\Z")
-_REF_TAIL = re.compile(rb"[ \t\r\n\f\x00]+(\d+)[ \t\r\n\f\x00]+R(?=[ \t\r\n\f\x00()<>\[\]{}/%]|\Z)")
+_MAX_NUMBER_CHARS = 64
+_REF_TAIL = re.compile(rb"[ \t\r\n\f\x00]+(\d{1,20})[ \t\r\n\f\x00]+R(?=[ \t\r\n\f\x00()<>\[\]{}/%]|\Z)")
 _HEX_BODY = re.compile(rb"[0-9A-Fa-f \t\r\n\f\x00]*")
 _OBJ_HEADER = re.compile(rb"(\d+)[ \t\r\n\f\x00]+(\d+)[ \t\r\n\f\x00]+obj(?=[ \t\r\n\f\x00()<>\[\]{}/%]|\Z)")
 _NAME_ESC = re.compile(rb"#([0-9A-Fa-f]{2})")
@@ -136,6 +137,8 @@ class Parser:
         m = _NUMBER.match(data, pos)
         if m and (m.end() >= len(data) or data[m.end()] in _WS_SET or data[m.end()] in _DELIM_SET):
             tok = m.group()
+            if len(tok) > _MAX_NUMBER_CHARS:  # int() refuses > 4300 digits; no real PDF comes close
+                raise MalformedInput("number too long")
             if _INT.match(tok):
                 val = int(tok)
                 # indirect reference "n g R"?

@@ -62,7 +62,11 @@ def _inflate(data: bytes, budget: DecodeBudget) -> bytes:
 
 def _predict(data: bytes, p: PdfDict, budget: DecodeBudget) -> bytes:
     pred = p.get("Predictor", 1)
-    if pred == 1 or pred is None:
+    if pred is None:
+        return data
+    if not isinstance(pred, int) or isinstance(pred, bool):
+        raise MalformedInput("bad predictor")
+    if pred == 1:
         return data
     cols = p.get("Columns", 1)
     colors = p.get("Colors", 1)

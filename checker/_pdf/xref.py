@@ -19,9 +19,9 @@ from .objects import Name, Parser, PdfDict, Stream, finish_stream, parse_indirec
 from .streams import DecodeBudget, decode_stream
 
 _EOF = re.compile(rb"%%EOF(\r\n|\r|\n)?")
-_STARTXREF = re.compile(rb"startxref[ \t\r\n\f\x00]+(\d+)[ \t\r\n\f\x00]*%%EOF")
+_STARTXREF = re.compile(rb"startxref[ \t\r\n\f\x00]+(\d{1,20})[ \t\r\n\f\x00]*%%EOF")
 _TABLE_ROW = re.compile(rb"(\d{10}) (\d{5}) ([nf])(?: \r| \n|\r\n| ?\n| ?\r|  )")
-_SUBSECTION = re.compile(rb"(\d+)[ \t]+(\d+)[ \t]*(?:\r\n|\r|\n)")
+_SUBSECTION = re.compile(rb"(\d{1,20})[ \t]+(\d{1,20})[ \t]*(?:\r\n|\r|\n)")
 
 
 @dataclass
