@@ -6,12 +6,14 @@ The core does the work; this module only parses flags and prints.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
+import os
 import sys
 from typing import Sequence
 
 from . import __version__
-from .check import check_file
+from .check import check_bytes, check_file, detect_format
 from .options import Options
 from .result import Result
 
@@ -98,6 +100,30 @@ def format_text(r: Result) -> str:
     return "\n".join(lines)
 
 
+def _check_one(path: str, options: Options) -> Result:
+    """``check_file``; a PDF's QR codes are decoded meanwhile in a child process (qr_native)."""
+    decoder = options.qr_decoder
+    if decoder is None:
+        return check_file(path, options)
+    from .qr_native import BackgroundPdfQr, NativeQrDecoder
+
+    lim = options.limits
+    try:
+        if os.path.getsize(path) > lim.max_file_bytes:
+            return check_file(path, options)
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return check_file(path, options)  # reports the problem
+    if detect_format(data) != "pdf":
+        return check_bytes(data, path, options)
+    background = BackgroundPdfQr(data, min(lim.max_qr_pages, lim.max_pages), lim.max_seconds)
+    try:
+        return check_bytes(data, path, dataclasses.replace(options, qr_decoder=NativeQrDecoder(background)))
+    finally:
+        background.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -108,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EX_USAGE
     worst = 0
     for path in args.files:
-        r = check_file(path, options)
+        r = _check_one(path, options)
         worst = max(worst, EXIT[r.verdict])
         if args.json:
             sys.stdout.write(r.to_json() + "\n")

@@ -10,6 +10,11 @@ resolutions and zxing-cpp searches rotated symbols itself (``try_rotate``).
 """
 from __future__ import annotations
 
+import json
+import os
+import select
+import signal
+import time
 from typing import Sequence
 
 from .options import QrInput
@@ -20,9 +25,13 @@ MAX_IMAGE_PIXELS = 40_000_000  # decoded image size (decompression bombs)
 
 
 class NativeQrDecoder:
-    """Implements :class:`checker.options.QrDecoder`."""
+    """Implements :class:`checker.options.QrDecoder`.
 
-    def __init__(self) -> None:
+    ``background``: a :class:`BackgroundPdfQr` already decoding this PDF in a child process;
+    ``decode_pdf`` takes its answer when it is for the same bytes, else decodes here."""
+
+    def __init__(self, background: "BackgroundPdfQr | None" = None) -> None:
+        self._background = background
         # Present?  (ImportError → the CLI reports QR as not checked.)  They are imported on first
         # use: an OFD never loads pdfium (~50 ms of the CLI's start-up).  A module that is present
         # but fails to import raises in decode_*, which the core reports as QR_DECODE_FAILED.
@@ -34,6 +43,11 @@ class NativeQrDecoder:
 
     # -- PDF ----------------------------------------------------------------------------------
     def decode_pdf(self, data: bytes, max_pages: int) -> Sequence[QrInput]:
+        if self._background is not None:
+            background, self._background = self._background, None
+            found = background.result(data, max_pages)
+            if found is not None:
+                return found
         import pypdfium2 as pdfium
 
         out: list[QrInput] = []
@@ -106,6 +120,88 @@ class NativeQrDecoder:
         return out
 
 
+class BackgroundPdfQr:
+    """Decode one PDF's QR codes in a forked child while this process runs the checks.
+
+    The CLI's start-up is mostly imports: the QR libraries (pypdfium2, Pillow, zxing-cpp) in the
+    child and the engines here load on two cores at once.  POSIX with two or more CPUs only;
+    anywhere else (or on any problem) :meth:`result` returns None and the caller decodes in
+    process, so the answer never depends on whether this ran.
+    """
+
+    def __init__(self, data: bytes, max_pages: int, timeout_s: float) -> None:
+        self._data = data
+        self._max_pages = max_pages
+        self._timeout = timeout_s
+        self._pid: int | None = None
+        self._fd: int | None = None
+        if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+            return
+        r, w = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(r)
+            os.close(w)
+            return
+        if pid == 0:  # child: decode, write JSON, leave without running the parent's exit code
+            code = 1
+            try:
+                os.close(r)
+                found = NativeQrDecoder().decode_pdf(data, max_pages)
+                payload = json.dumps([[q.text, q.source, q.box] for q in found]).encode("utf-8")
+                view = memoryview(payload)
+                while view:
+                    view = view[os.write(w, view):]
+                code = 0
+            except BaseException:  # noqa: BLE001 - the parent falls back to decoding itself
+                pass
+            finally:
+                os._exit(code)
+        os.close(w)
+        self._pid, self._fd = pid, r
+
+    def result(self, data: bytes, max_pages: int) -> list[QrInput] | None:
+        """The child's codes for exactly this input, or None."""
+        if self._pid is None:
+            return None
+        try:
+            if max_pages != self._max_pages or (data is not self._data and data != self._data):
+                return None
+            chunks = []
+            deadline = time.monotonic() + self._timeout
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([self._fd], [], [], left)[0]:
+                    return None  # too slow: decode in process (bounded by the core's time limit)
+                chunk = os.read(self._fd, 65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            _, status = os.waitpid(self._pid, 0)
+            self._pid = None
+            if status != 0:
+                return None
+            return [QrInput(text=str(t), source=str(src), box=tuple(box) if box else None)
+                    for t, src, box in json.loads(b"".join(chunks))]
+        except (OSError, ValueError, TypeError):
+            return None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        if self._pid is not None:
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+                os.waitpid(self._pid, 0)
+            except OSError:
+                pass
+            self._pid = None
+
+
 def _flatten(im):
     """Greyscale on white (transparent QR images are common in OFD resources)."""
     from PIL import Image
@@ -118,4 +214,4 @@ def _flatten(im):
     return im.convert("L")
 
 
-__all__ = ["NativeQrDecoder"]
+__all__ = ["BackgroundPdfQr", "NativeQrDecoder"]

@@ -124,3 +124,76 @@ def test_decompression_bomb_refused(decoder):
            + chunk(b"IDAT", body) + chunk(b"IEND", b""))
     assert len(png) < 2_000_000
     assert decoder.decode_image(png, "bomb.png") == []
+
+
+# --- BackgroundPdfQr: the CLI decodes a PDF's QR codes in a forked child meanwhile ------------
+
+def _pdf_samples():
+    from cert_samples_util import sample_dir
+
+    return sorted(sample_dir().glob("*.pdf"))
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="POSIX only")
+def test_background_decode_equals_in_process_decode():
+    from checker.qr_native import BackgroundPdfQr
+
+    for path in _pdf_samples():
+        data = path.read_bytes()
+        want = NativeQrDecoder().decode_pdf(data, 10)
+        bg = BackgroundPdfQr(data, 10, 60.0)
+        got = bg.result(data, 10)
+        if (__import__("os").cpu_count() or 1) >= 2:
+            assert got == want, path.name  # really came from the child
+        assert NativeQrDecoder(BackgroundPdfQr(data, 10, 60.0)).decode_pdf(data, 10) == want
+
+
+def test_background_answer_is_used_only_for_the_same_input():
+    from checker.qr_native import BackgroundPdfQr
+
+    a, b = [p.read_bytes() for p in _pdf_samples()[:2]]
+    assert BackgroundPdfQr(a, 10, 60.0).result(b, 10) is None  # other bytes
+    assert BackgroundPdfQr(a, 10, 60.0).result(a, 3) is None  # other page limit
+    # the decoder then decodes the bytes it was given itself
+    lookalike = next(p for p in _pdf_samples() if p.name == "lookalike-qr.pdf").read_bytes()
+    plain = next(p for p in _pdf_samples() if p.name == "sample-sm2.pdf").read_bytes()
+    got = NativeQrDecoder(BackgroundPdfQr(plain, 10, 60.0)).decode_pdf(lookalike, 10)
+    assert got == NativeQrDecoder().decode_pdf(lookalike, 10) and got
+
+
+def test_background_failure_or_timeout_falls_back_without_leaving_a_process():
+    import os
+
+    from checker.qr_native import BackgroundPdfQr
+
+    data = _pdf_samples()[0].read_bytes()
+    broken = BackgroundPdfQr(data, "not a number", 60.0)  # the child raises and exits 1
+    assert broken.result(data, "not a number") is None
+    slow = BackgroundPdfQr(data, 10, 0.0)  # no time to wait: killed and reaped
+    assert slow.result(data, 10) is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left behind
+
+
+def test_cli_json_is_the_same_with_the_background_decoder():
+    """python -m checker (which forks for PDFs) == check_bytes with the in-process decoder."""
+    import json
+    import os
+    import pathlib
+    import subprocess
+    import sys
+
+    import checker
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    files = _pdf_samples()
+    out = subprocess.run([sys.executable, "-m", "checker", "--json", "--trust-demo", "--today", "2026-11-23",
+                          *map(str, files)], cwd=root, env=dict(os.environ, PYTHONPATH=str(root)),
+                         capture_output=True, text=True, timeout=300)
+    got = [json.loads(line) for line in out.stdout.splitlines()]
+    import datetime as dt
+
+    opts = checker.Options(trust_demo=True, today=dt.date(2026, 11, 23), qr_decoder=NativeQrDecoder())
+    want = [json.loads(checker.check_bytes(p.read_bytes(), str(p), opts).to_json()) for p in files]
+    assert got == want
+    assert any(r["qr"] for r in got)  # QR codes were decoded at all
