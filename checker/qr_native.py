@@ -14,6 +14,7 @@ import json
 import os
 import select
 import signal
+import sys
 import time
 from typing import Sequence
 
@@ -135,7 +136,7 @@ class BackgroundPdfQr:
         self._timeout = timeout_s
         self._pid: int | None = None
         self._fd: int | None = None
-        if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 or _threaded():
             return
         r, w = os.pipe()
         try:
@@ -200,6 +201,13 @@ class BackgroundPdfQr:
             except OSError:
                 pass
             self._pid = None
+
+
+def _threaded() -> bool:
+    """fork() in a process with other threads can deadlock the child (a lock held by a thread
+    that does not exist there): the CLI has none; a host application might."""
+    threading = sys.modules.get("threading")
+    return threading is not None and threading.active_count() > 1
 
 
 def _flatten(im):

@@ -134,45 +134,79 @@ def _pdf_samples():
     return sorted(sample_dir().glob("*.pdf"))
 
 
-@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="POSIX only")
-def test_background_decode_equals_in_process_decode():
-    from checker.qr_native import BackgroundPdfQr
+_PROBE = r"""
+import json, os, sys
+from checker.qr_native import BackgroundPdfQr, NativeQrDecoder
+out = {}
+paths = sys.argv[1:]
+datas = [open(p, "rb").read() for p in paths]
+def enc(codes):
+    return None if codes is None else [[q.text, q.source, q.box] for q in codes]
+for p, data in zip(paths, datas):
+    out[p] = {"bg": enc(BackgroundPdfQr(data, 10, 60.0).result(data, 10)),
+              "here": enc(NativeQrDecoder().decode_pdf(data, 10))}
+a, b = datas[0], datas[1]
+out["other_bytes"] = enc(BackgroundPdfQr(a, 10, 60.0).result(b, 10))
+out["other_pages"] = enc(BackgroundPdfQr(a, 10, 60.0).result(a, 3))
+out["decoder_other_bytes"] = enc(NativeQrDecoder(BackgroundPdfQr(a, 10, 60.0)).decode_pdf(b, 10))
+out["broken"] = enc(BackgroundPdfQr(a, "x", 60.0).result(a, "x"))
+out["timeout"] = enc(BackgroundPdfQr(a, 10, 0.0).result(a, 10))
+try:
+    os.waitpid(-1, os.WNOHANG)
+    out["children_left"] = True
+except ChildProcessError:
+    out["children_left"] = False
+print(json.dumps(out))
+"""
 
-    for path in _pdf_samples():
-        data = path.read_bytes()
-        want = NativeQrDecoder().decode_pdf(data, 10)
-        bg = BackgroundPdfQr(data, 10, 60.0)
-        got = bg.result(data, 10)
-        if (__import__("os").cpu_count() or 1) >= 2:
-            assert got == want, path.name  # really came from the child
-        assert NativeQrDecoder(BackgroundPdfQr(data, 10, 60.0)).decode_pdf(data, 10) == want
 
-
-def test_background_answer_is_used_only_for_the_same_input():
-    from checker.qr_native import BackgroundPdfQr
-
-    a, b = [p.read_bytes() for p in _pdf_samples()[:2]]
-    assert BackgroundPdfQr(a, 10, 60.0).result(b, 10) is None  # other bytes
-    assert BackgroundPdfQr(a, 10, 60.0).result(a, 3) is None  # other page limit
-    # the decoder then decodes the bytes it was given itself
-    lookalike = next(p for p in _pdf_samples() if p.name == "lookalike-qr.pdf").read_bytes()
-    plain = next(p for p in _pdf_samples() if p.name == "sample-sm2.pdf").read_bytes()
-    got = NativeQrDecoder(BackgroundPdfQr(plain, 10, 60.0)).decode_pdf(lookalike, 10)
-    assert got == NativeQrDecoder().decode_pdf(lookalike, 10) and got
-
-
-def test_background_failure_or_timeout_falls_back_without_leaving_a_process():
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork") or (__import__("os").cpu_count() or 1) < 2,
+                    reason="POSIX with 2+ CPUs only")
+def test_background_decode_in_a_single_threaded_process():
+    """In a fresh (single-threaded) process, like the CLI: the child's codes equal an in-process
+    decode; other bytes, another page limit, a crashing child or no time left give None (the
+    caller decodes itself) and no child process is left behind."""
+    import json
     import os
+    import pathlib
+    import subprocess
+    import sys
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    files = _pdf_samples()
+    lookalike = next(p for p in files if p.name == "lookalike-qr.pdf")
+    plain = next(p for p in files if p.name == "sample-sm2.pdf")
+    order = [plain, lookalike] + [p for p in files if p not in (plain, lookalike)]
+    proc = subprocess.run([sys.executable, "-c", _PROBE, *map(str, order)], cwd=root, capture_output=True,
+                          text=True, timeout=300, env=dict(os.environ, PYTHONPATH=str(root)))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout)
+    for p in order:
+        assert out[str(p)]["bg"] is not None, p.name  # came from the child
+        assert out[str(p)]["bg"] == out[str(p)]["here"], p.name
+    assert out["other_bytes"] is None and out["other_pages"] is None
+    assert out["decoder_other_bytes"] == out[str(lookalike)]["here"] and out["decoder_other_bytes"]
+    assert out["broken"] is None and out["timeout"] is None
+    assert out["children_left"] is False
+
+
+def test_no_fork_in_a_process_with_threads():
+    """pytest runs threads here: fork() could deadlock the child, so the decoder decodes in process."""
+    import threading
 
     from checker.qr_native import BackgroundPdfQr
 
     data = _pdf_samples()[0].read_bytes()
-    broken = BackgroundPdfQr(data, "not a number", 60.0)  # the child raises and exits 1
-    assert broken.result(data, "not a number") is None
-    slow = BackgroundPdfQr(data, 10, 0.0)  # no time to wait: killed and reaped
-    assert slow.result(data, 10) is None
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no child left behind
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        bg = BackgroundPdfQr(data, 10, 60.0)
+        assert bg.result(data, 10) is None
+        assert NativeQrDecoder(bg).decode_pdf(data, 10) == NativeQrDecoder().decode_pdf(data, 10)
+    finally:
+        stop.set()
+        t.join()
 
 
 def test_cli_json_is_the_same_with_the_background_decoder():
