@@ -45,6 +45,7 @@ class PendingCheck:
     """
 
     def __init__(self, data: bytes, filename: str, fmt: str, out: EngineOutput, ctx: Context, go_on: bool) -> None:
+        self._engine_s = time.monotonic() - ctx.started  # time already spent of Limits.max_seconds
         self._data = data
         self._filename = filename
         self._fmt = fmt
@@ -62,7 +63,9 @@ class PendingCheck:
         May be called more than once (each call starts from the engine's findings)."""
         ctx = copy.copy(self._ctx)
         ctx.findings = list(self._ctx.findings)
-        ctx.started = time.monotonic()  # the time budget of this step (the engine had its own)
+        # One time budget for engine + certificate checks, as in a single call; the time between
+        # the two steps (the browser decoding QR codes) does not count.
+        ctx.started = time.monotonic() - self._engine_s
         if qr_texts is not _KEEP:
             qr = None if qr_texts is None else tuple(qr_texts)
             ctx.options = dataclasses.replace(ctx.options, qr_texts=qr)
@@ -111,6 +114,12 @@ def _as_findings(ctx: Context):
 
 def check_file(path: str | os.PathLike, options: Options | None = None) -> Result:
     options = options or Options()
+    data = read_file(path, options)
+    return data if isinstance(data, Result) else check_bytes(data, os.fspath(path), options)
+
+
+def read_file(path: str | os.PathLike, options: Options) -> bytes | Result:
+    """The file's bytes, or the ``error`` result when it is too big or cannot be read."""
     name = os.fspath(path)
     try:
         size = os.path.getsize(name)
@@ -119,12 +128,11 @@ def check_file(path: str | os.PathLike, options: Options | None = None) -> Resul
             ctx.add("LIMIT_FILE_SIZE", size=size, limit=options.limits.max_file_bytes)
             return _finish(b"", name, "unknown", EngineOutput(), ctx, size=size)
         with open(name, "rb") as fh:
-            data = fh.read()
+            return fh.read()
     except OSError as exc:
         ctx = Context(options=options, filename=name)
         ctx.add("INPUT_MALFORMED", "error", detail=f"{exc.strerror or exc}")
         return _finish(b"", name, "unknown", EngineOutput(), ctx)
-    return check_bytes(data, name, options)
 
 
 def list_images(data: bytes, options: Options | None = None) -> list[tuple[str, bytes]]:

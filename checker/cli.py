@@ -8,12 +8,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import os
 import sys
 from typing import Sequence
 
 from . import __version__
-from .check import check_bytes, check_file, detect_format
+from .check import check_bytes, detect_format, read_file
 from .options import Options
 from .result import Result
 
@@ -102,21 +101,14 @@ def format_text(r: Result) -> str:
 
 def _check_one(path: str, options: Options) -> Result:
     """``check_file``; a PDF's QR codes are decoded meanwhile in a child process (qr_native)."""
-    decoder = options.qr_decoder
-    if decoder is None:
-        return check_file(path, options)
+    data = read_file(path, options)
+    if isinstance(data, Result):
+        return data
+    if options.qr_decoder is None or detect_format(data) != "pdf":
+        return check_bytes(data, path, options)
     from .qr_native import BackgroundPdfQr, NativeQrDecoder
 
     lim = options.limits
-    try:
-        if os.path.getsize(path) > lim.max_file_bytes:
-            return check_file(path, options)
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError:
-        return check_file(path, options)  # reports the problem
-    if detect_format(data) != "pdf":
-        return check_bytes(data, path, options)
     background = BackgroundPdfQr(data, min(lim.max_qr_pages, lim.max_pages), lim.max_seconds)
     try:
         return check_bytes(data, path, dataclasses.replace(options, qr_decoder=NativeQrDecoder(background)))

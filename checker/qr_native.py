@@ -121,6 +121,10 @@ class NativeQrDecoder:
         return out
 
 
+class QrDecodeTimeout(RuntimeError):
+    """The background decoder took too long (not an OSError: ``result`` maps those to None)."""
+
+
 class BackgroundPdfQr:
     """Decode one PDF's QR codes in a forked child while this process runs the checks.
 
@@ -163,7 +167,9 @@ class BackgroundPdfQr:
         self._pid, self._fd = pid, r
 
     def result(self, data: bytes, max_pages: int) -> list[QrInput] | None:
-        """The child's codes for exactly this input, or None."""
+        """The child's codes for exactly this input, or None (then decode in process).
+
+        Raises QrDecodeTimeout when the child needs more than ``timeout_s``."""
         if self._pid is None:
             return None
         try:
@@ -174,7 +180,8 @@ class BackgroundPdfQr:
             while True:
                 left = deadline - time.monotonic()
                 if left <= 0 or not select.select([self._fd], [], [], left)[0]:
-                    return None  # too slow: decode in process (bounded by the core's time limit)
+                    # Decoding again here would take as long: the core reports QR_DECODE_FAILED.
+                    raise QrDecodeTimeout(f"QR decoding took more than {self._timeout:g} s")
                 chunk = os.read(self._fd, 65536)
                 if not chunk:
                     break
@@ -222,4 +229,4 @@ def _flatten(im):
     return im.convert("L")
 
 
-__all__ = ["BackgroundPdfQr", "NativeQrDecoder"]
+__all__ = ["BackgroundPdfQr", "NativeQrDecoder", "QrDecodeTimeout"]

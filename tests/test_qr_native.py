@@ -136,7 +136,7 @@ def _pdf_samples():
 
 _PROBE = r"""
 import json, os, sys
-from checker.qr_native import BackgroundPdfQr, NativeQrDecoder
+from checker.qr_native import BackgroundPdfQr, NativeQrDecoder, QrDecodeTimeout
 out = {}
 paths = sys.argv[1:]
 datas = [open(p, "rb").read() for p in paths]
@@ -150,7 +150,11 @@ out["other_bytes"] = enc(BackgroundPdfQr(a, 10, 60.0).result(b, 10))
 out["other_pages"] = enc(BackgroundPdfQr(a, 10, 60.0).result(a, 3))
 out["decoder_other_bytes"] = enc(NativeQrDecoder(BackgroundPdfQr(a, 10, 60.0)).decode_pdf(b, 10))
 out["broken"] = enc(BackgroundPdfQr(a, "x", 60.0).result(a, "x"))
-out["timeout"] = enc(BackgroundPdfQr(a, 10, 0.0).result(a, 10))
+try:
+    BackgroundPdfQr(a, 10, 0.0).result(a, 10)
+    out["timeout"] = "no exception"
+except QrDecodeTimeout:
+    out["timeout"] = None
 try:
     os.waitpid(-1, os.WNOHANG)
     out["children_left"] = True
@@ -164,8 +168,9 @@ print(json.dumps(out))
                     reason="POSIX with 2+ CPUs only")
 def test_background_decode_in_a_single_threaded_process():
     """In a fresh (single-threaded) process, like the CLI: the child's codes equal an in-process
-    decode; other bytes, another page limit, a crashing child or no time left give None (the
-    caller decodes itself) and no child process is left behind."""
+    decode; other bytes, another page limit or a crashing child give None (the caller decodes
+    itself), no time left raises QrDecodeTimeout (the core reports QR_DECODE_FAILED), and no child
+    process is left behind."""
     import json
     import os
     import pathlib

@@ -317,3 +317,13 @@ def test_iis_web_config_in_the_guide_registers_every_extension_the_site_uses(sit
     missing = used - mapped - IIS_DEFAULT_EXTENSIONS
     assert not missing, f"docs/deploy.md web.config lacks {sorted(missing)}"
     assert ".whl" in used and ".gz" in used and ".wasm" in used  # the test sees the runtime
+
+
+def test_deferred_wheels_agree_between_the_worker_and_the_snapshot_build():
+    # worker.mjs installs these after ready; build_lock.py leaves them out of the snapshot.
+    import build_lock  # scripts/
+
+    worker = (ROOT / "docs" / "assets" / "checker" / "worker.mjs").read_text(encoding="utf-8")
+    m = re.search(r"const DEFERRED = new Set\(\[([^\]]*)\]\)", worker)
+    assert m, "DEFERRED not found in worker.mjs"
+    assert set(re.findall(r'"([^"]+)"', m.group(1))) == build_lock.DEFERRED

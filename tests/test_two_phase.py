@@ -60,3 +60,42 @@ def test_bad_input_is_error_in_both_phases(data):
     pending = start_check(data, "x.pdf")
     r = pending.finish((QrInput(OFFICIAL, "page 1"),))
     assert r.verdict == "error" and same(r, check_bytes(data, "x.pdf", Options(qr_texts=(QrInput(OFFICIAL, "page 1"),))))
+
+
+def test_both_steps_share_one_time_budget(monkeypatch):
+    """Limits.max_seconds covers engine + certificate checks together (not one budget each);
+    the pause between the steps is not counted."""
+    import checker.check as C
+    from checker.limits import Limits
+
+    path = sample_dir() / "sample-sm2.pdf"
+    import time
+
+    clock = [time.monotonic()]  # Context.started comes from the real clock (dataclass default)
+    monkeypatch.setattr(C.time, "monotonic", lambda: clock[0])
+    import checker._context as X
+
+    monkeypatch.setattr(X.time, "monotonic", lambda: clock[0])
+    opts = Options(trust_demo=True, today=TODAY, limits=Limits(max_seconds=5.0))
+    real_engine = C._run_engine
+
+    def slow_engine(fmt, data, ctx):
+        out = real_engine(fmt, data, ctx)
+        clock[0] += 4.0  # the engine used 4 of the 5 seconds
+        return out
+
+    monkeypatch.setattr(C, "_run_engine", slow_engine)
+    pending = start_check(path.read_bytes(), path.name, opts)
+    clock[0] += 100.0  # the page decodes QR codes meanwhile: not counted
+    real_cert = C._certificate_checks
+
+    def slow_cert(data, fmt, out, ctx):
+        clock[0] += 2.0  # 4 + 2 > 5: over budget
+        ctx.check_time()
+        return real_cert(data, fmt, out, ctx)
+
+    monkeypatch.setattr(C, "_certificate_checks", slow_cert)
+    r = pending.finish(())
+    assert r.verdict == "error" and "LIMIT_TIME" in {f.code for f in r.findings}, [f.code for f in r.findings]
+    monkeypatch.setattr(C, "_certificate_checks", real_cert)
+    assert pending.finish(()).verdict != "error"  # within budget when the step itself is quick

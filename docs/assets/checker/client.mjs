@@ -19,30 +19,15 @@
  * The checker page starts the worker from a small inline script in its <head>
  * (overrides/checker.html: window.__cqcEarlyWorker = {worker, queue}) so that Pyodide loads while
  * the page is still being parsed; startChecker adopts that worker and replays the messages it
- * queued.  startChecker is idempotent: a second call gets the same client, attaches its
- * callbacks and gets a replay of the latest progress and of a load failure.
+ * queued (measured: cold open -> ready ~3 % faster, 2.22 vs 2.28 s median of 8, within noise).
  */
 
 import {spawnWorker} from "./paths.mjs";
 
 const WORKER_URL = new URL("./worker.mjs", import.meta.url);
 
-let current = null;
-
-export function startChecker({onProgress = null, onError = null} = {}) {
-  if (current) {
-    current.listen(onProgress, onError);
-    return current;
-  }
+export function startChecker({onProgress = () => {}, onError = () => {}} = {}) {
   const root = document.documentElement;
-  let progressCb = onProgress || (() => {});
-  let errorCb = onError || (() => {});
-  let lastProgress = null;
-  let lastError = null;
-  const fail = (message) => {
-    lastError = message;
-    errorCb(message);
-  };
   root.dataset.checkerState = "loading";
   // Adopt the worker the page's <head> started, else start one now; both through a blob:
   // bootstrap so that the page's CSP binds the worker (see paths.mjs).
@@ -60,15 +45,14 @@ export function startChecker({onProgress = null, onError = null} = {}) {
   worker.onmessage = (event) => {
     const msg = event.data;
     if (msg.type === "progress") {
-      lastProgress = msg;
-      progressCb(msg);
+      onProgress(msg);
     } else if (msg.type === "ready") {
       root.dataset.checkerState = "ready";
       root.dataset.checkerMs = String(Math.round(performance.now()));
       resolveReady({python: msg.python, checker: msg.checker, sm3: msg.sm3, snapshot: msg.snapshot, ms: msg.ms, timings: msg.timings});
     } else if (msg.type === "error" && (msg.id === null || msg.id === undefined)) {
       root.dataset.checkerState = "error";
-      fail(msg.message);
+      onError(msg.message);
       rejectReady(new Error(msg.message));
       for (const {reject} of pending.values()) reject(new Error(msg.message));
       pending.clear();
@@ -84,7 +68,7 @@ export function startChecker({onProgress = null, onError = null} = {}) {
   worker.onerror = (event) => {
     const message = `核验程序出错 / worker error: ${event.message || "unknown"}`;
     root.dataset.checkerState = "error";
-    fail(message);
+    onError(message);
     rejectReady(new Error(message));
   };
 
@@ -107,17 +91,6 @@ export function startChecker({onProgress = null, onError = null} = {}) {
   const client = {
     ready,
     worker,
-    /** Attach the UI's callbacks; replays the latest progress and an earlier load failure. */
-    listen(progress, error) {
-      if (progress) {
-        progressCb = progress;
-        if (lastProgress) progress(lastProgress);
-      }
-      if (error) {
-        errorCb = error;
-        if (lastError !== null) error(lastError);
-      }
-    },
     /** Check one file; `bytes` is an ArrayBuffer (copied, the caller keeps its own). */
     check(name, bytes, {trust_demo = false, today = null, qr = null} = {}) {
       const copy = bytes.slice(0);
@@ -139,6 +112,5 @@ export function startChecker({onProgress = null, onError = null} = {}) {
     },
   };
   window.checkerClient = client;
-  current = client;
   return client;
 }

@@ -205,12 +205,14 @@ async function boot() {
   // Pyodide catches a failed wasm compile (missing file, wrong MIME type), only logs
   // "wasm instantiation failed!" and never settles loadPyodide(): check the response here and
   // fail the boot with a readable reason instead of hanging (UI: tests/browser/test_checker_ui.py).
+  let wasmError = null;  // set when wasmProblem rejects (a snapshot problem is not one)
   const wasmProblem = new Promise((_, reject) => {
+    const fail = (err) => reject((wasmError = err));
     prefetched.get(WASM_URL).then((r) => {
       const type = r.headers.get("Content-Type") || "";
-      if (!r.ok) reject(new Error(`${WASM_URL}: HTTP ${r.status}`));
-      else if (!type.startsWith("application/wasm")) reject(new Error(`${WASM_URL}: Content-Type ${type || "(none)"}, must be application/wasm`));
-    }, reject);
+      if (!r.ok) fail(new Error(`${WASM_URL}: HTTP ${r.status}`));
+      else if (!type.startsWith("application/wasm")) fail(new Error(`${WASM_URL}: Content-Type ${type || "(none)"}, must be application/wasm`));
+    }, fail);
   });
   const lock = nativeFetch(LOCK_URL).then((r) => {
     if (!r.ok) throw new Error(`${LOCK_URL}: HTTP ${r.status}`);
@@ -251,7 +253,7 @@ async function boot() {
       pyodide = await Promise.race([wasmProblem, loadPyodide({...config, _loadSnapshot: snapshot})]);
       fromSnapshot = true;
     } catch (err) {
-      if (err && /Content-Type|HTTP \d/.test(String(err.message))) throw err;  // the wasm itself is broken
+      if (wasmError !== null && err === wasmError) throw err;  // the wasm itself is broken
       console.warn("snapshot refused, booting normally", err);
     }
   }
