@@ -117,9 +117,19 @@ class UI:
         return True
 
     def cards(self):
-        return self.page.evaluate("""() => [...document.querySelectorAll('article.cqc-card[data-verdict]')].map((el) => ({
-            file: el.dataset.file, verdict: el.dataset.verdict, text: el.innerText,
-            word: el.querySelector('.cqc-vword')?.textContent, ms: Number(el.dataset.ms || 0)}))""")
+        # Cards use content-visibility: auto, so an off-screen card's rendered text may not exist
+        # yet (Chromium then gives innerText ""). Render each card for the read, then restore.
+        cards = self.page.evaluate("""() => [...document.querySelectorAll('article.cqc-card[data-verdict]')].map((el) => {
+            const before = el.style.contentVisibility;
+            el.style.contentVisibility = 'visible';
+            const text = el.innerText;
+            el.style.contentVisibility = before;
+            return {file: el.dataset.file, verdict: el.dataset.verdict, text,
+                    word: el.querySelector('.cqc-vword')?.textContent, ms: Number(el.dataset.ms || 0)};
+        })""")
+        for c in cards:  # every card shows at least its verdict and file name; "" would make checks vacuous
+            assert c["file"] in c["text"] and c["word"] and c["word"] in c["text"], c
+        return cards
 
     def download(self, button_selector) -> bytes:
         with self.page.expect_download() as info:
