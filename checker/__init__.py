@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 from .check import PendingCheck, check_bytes, check_file, detect_format, list_images, start_check  # noqa: E402
 from .errors import CheckerError  # noqa: E402
 from .limits import Limits  # noqa: E402
-from .options import Options, QrDecoder, QrInput  # noqa: E402
+from .options import Options, QrInput  # noqa: E402
 from .result import Finding, QrReport, Result, SignatureReport  # noqa: E402
 
 __all__ = [
@@ -35,3 +35,11 @@ __all__ = [
     "Result",
     "SignatureReport",
 ]
+
+
+def __getattr__(name: str):
+    if name == "QrDecoder":  # loaded on first use (it needs typing; the checks do not)
+        from ._decoder import QrDecoder
+
+        return QrDecoder
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

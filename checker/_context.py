@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 from .errors import TimeLimitExceeded
 from .limits import Limits
 from .options import Options, QrInput
 from .result import Finding, SignatureReport
+
+TYPE_CHECKING = False  # typing is not imported at run time: the CLI's time is mostly imports
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @dataclass

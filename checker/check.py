@@ -10,13 +10,16 @@ import dataclasses
 import hashlib
 import os
 import time
-from typing import Sequence
 
 from . import __version__
 from ._context import Context, EngineOutput
 from .errors import CheckerError, LimitExceeded
 from .options import Options, QrInput
 from .result import Finding, Result, verdict_for
+
+TYPE_CHECKING = False  # typing is not imported at run time: the CLI's time is mostly imports
+if TYPE_CHECKING:
+    from typing import Sequence
 
 
 _KEEP = object()  # PendingCheck.finish(): keep Options.qr_texts

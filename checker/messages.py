@@ -13,13 +13,13 @@ Each engine owns one section below; keep codes prefixed by their area.
 """
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections import namedtuple
 
 
-class Message(NamedTuple):
-    severity: str
-    zh: str
-    en: str
+class Message(namedtuple("Message", "severity zh en")):
+    """One finding's text: severity, Chinese, English."""
+
+    __slots__ = ()
 
 
 SEVERITIES = ("info", "warn", "fail", "error")

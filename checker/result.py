@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
 
 from . import messages
+
+TYPE_CHECKING = False  # typing is not imported at run time: the CLI's time is mostly imports
+if TYPE_CHECKING:
+    from typing import Any
 
 VERDICTS = ("pass", "warn", "fail", "error")
 _RANK = {"info": 0, "pass": 0, "warn": 1, "fail": 2, "error": 3}

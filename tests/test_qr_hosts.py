@@ -1,5 +1,6 @@
 """QR host judgement: official list on label boundaries, and every look-alike class fails."""
 import json
+import pathlib
 
 import pytest
 
@@ -151,7 +152,7 @@ def test_label_boundary_not_substring():
 
 
 def test_data_file_schema_is_valid_and_documented():
-    doc = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    doc = json.loads(pathlib.Path(DATA_FILE).read_text(encoding="utf-8"))
     assert doc["schema"] == "official_hosts/1"
     for item in doc["hosts"]:
         assert set(item) == {"host", "name_zh", "note", "include_subdomains"}

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as _dt
 import hmac
 from dataclasses import dataclass, field
-from typing import Any
 
 from asn1crypto import cms as _cms
 from asn1crypto import core, parser as _asn1_parser, tsp as _tsp, x509 as _x509
@@ -17,6 +16,10 @@ from . import CryptoError, MalformedCrypto, UnsupportedAlgorithm
 from .digest import WEAK_DIGESTS, hash_bytes, hash_chunks, name_for_oid
 from .sigalg import describe as _describe, digest_for as _digest_for, verify as _verify
 from .x509 import Certificate, load_certificate
+
+TYPE_CHECKING = False  # typing is not imported at run time: the CLI's time is mostly imports
+if TYPE_CHECKING:
+    from typing import Any
 
 OID_SIGNED_DATA = "1.2.840.113549.1.7.2"
 OID_GM_SIGNED_DATA = "1.2.156.10197.6.1.4.2.2"

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Iterable
 
 from . import UnsupportedAlgorithm
 from .sm3 import SM3
+
+TYPE_CHECKING = False  # typing is not imported at run time: the CLI's time is mostly imports
+if TYPE_CHECKING:
+    from typing import Iterable
 
 WEAK_DIGESTS = frozenset({"sha1"})
 

@@ -5,8 +5,6 @@ e = SM3(Z || M), Z = SM3(ENTL || ID || a || b || xG || yG || xA || yA); the defa
 """
 from __future__ import annotations
 
-import secrets
-
 from . import DEFAULT_SM2_ID
 from .digest import hash_bytes
 from .ec import SM2P256 as CURVE
@@ -88,6 +86,8 @@ def public_key(priv: int, curve=CURVE) -> tuple[int, int]:
 
 def sign(priv: int, message: bytes, id: bytes = DEFAULT_SM2_ID, k: int | None = None, curve=CURVE) -> tuple[int, int]:
     """Sign (r, s).  Not constant time; for tests and the testkit only."""
+    import secrets  # here, not at the top: verification never needs it
+
     _N = curve.n
     pub = public_key(priv, curve)
     e = int.from_bytes(hash_bytes("sm3", z_value(pub, id, curve) + bytes(message)), "big")

@@ -13,14 +13,18 @@
 from __future__ import annotations
 
 import datetime as _dt
-import pathlib
+import os
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from . import CryptoError, MalformedCrypto
 from .x509 import Certificate, common_name, fingerprint, load_certificates, readable_name, verify_cert_signature
 
-_DATA = pathlib.Path(__file__).resolve().parent.parent / "data" / "trust"
+TYPE_CHECKING = False  # typing is not imported at run time: the CLI's time is mostly imports
+if TYPE_CHECKING:
+    from typing import Iterable, Sequence
+
+# os.path, not pathlib: one import less at start-up (the CLI's time is mostly imports)
+_DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "trust")
 
 # Critical extensions we understand (others make the certificate suspect).
 _KNOWN_CRITICAL = {
@@ -63,12 +67,20 @@ class ChainResult:
         return tuple(readable_name(c.subject) for c in self.chain)
 
 
-def _load_dir(directory: pathlib.Path, source: str) -> list[Anchor]:
+def _read(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+def _load_dir(directory: str, source: str) -> list[Anchor]:
     out = []
-    if not directory.is_dir():
+    if not os.path.isdir(directory):
         return out
-    for path in sorted(directory.glob("*.pem")):
-        for cert in load_certificates(path.read_bytes()):
+    for name in sorted(n for n in os.listdir(directory) if n.endswith(".pem")):
+        path = os.path.join(directory, name)
+        if not os.path.isfile(path):
+            continue
+        for cert in load_certificates(_read(path)):
             out.append(Anchor(cert, source, readable_name(cert.subject)))
     return out
 
@@ -85,14 +97,14 @@ def _load_bundled() -> tuple[list[Anchor], list[Certificate]]:
 
     anchors: list[Anchor] = []
     inter: list[Certificate] = []
-    manifest = _DATA / "anchors.json"
-    if not manifest.is_file():
+    manifest = os.path.join(_DATA, "anchors.json")
+    if not os.path.isfile(manifest):
         return anchors, inter
-    for entry in json.loads(manifest.read_text(encoding="utf-8")).get("certificates", []):
-        path = _DATA / entry["file"]
-        if not path.is_file() or "/" in entry["file"] or "\\" in entry["file"]:
+    for entry in json.loads(_read(manifest).decode("utf-8")).get("certificates", []):
+        path = os.path.join(_DATA, entry["file"])
+        if not os.path.isfile(path) or "/" in entry["file"] or "\\" in entry["file"]:
             continue
-        for cert in load_certificates(path.read_bytes()):
+        for cert in load_certificates(_read(path)):
             if fingerprint(cert) != entry.get("sha256"):
                 continue
             if entry.get("role") == "anchor":
@@ -116,14 +128,14 @@ def bundled_intermediates() -> list[Certificate]:
 
 def demo_anchors() -> list[Anchor]:
     if "demo" not in _CACHE:
-        _CACHE["demo"] = _load_dir(_DATA / "demo", "demo")
+        _CACHE["demo"] = _load_dir(os.path.join(_DATA, "demo"), "demo")
     return list(_CACHE["demo"])
 
 
 def demo_intermediates() -> list[Certificate]:
     """DEMO issuing CAs, for path building only (OFD seals often embed just the leaf)."""
     if "demo_inter" not in _CACHE:
-        _CACHE["demo_inter"] = [a.cert for a in _load_dir(_DATA / "demo" / "intermediates", "demo")]
+        _CACHE["demo_inter"] = [a.cert for a in _load_dir(os.path.join(_DATA, "demo", "intermediates"), "demo")]
     return list(_CACHE["demo_inter"])
 
 

@@ -8,7 +8,11 @@ its byte span in the file (needed to check that a ``/ByteRange`` gap is exactly 
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+from collections import namedtuple
+
+TYPE_CHECKING = False  # typing is not imported at run time: the CLI's time is mostly imports
+if TYPE_CHECKING:
+    from typing import Any
 
 from ..errors import LimitExceeded, MalformedInput
 
@@ -27,9 +31,10 @@ _OBJ_HEADER = re.compile(rb"(\d+)[ \t\r\n\f\x00]+(\d+)[ \t\r\n\f\x00]+obj(?=[ \t
 _NAME_ESC = re.compile(rb"#([0-9A-Fa-f]{2})")
 
 
-class Ref(NamedTuple):
-    num: int
-    gen: int
+class Ref(namedtuple("Ref", "num gen")):
+    """An indirect reference (object number, generation)."""
+
+    __slots__ = ()
 
     def __str__(self) -> str:
         return f"{self.num} {self.gen} R"
