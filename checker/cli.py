@@ -128,16 +128,21 @@ def format_text(r: Result) -> str:
 
 
 def _check_one(path: str, options: Options) -> Result:
-    """``check_file``; a PDF's QR codes are decoded meanwhile in a child process (qr_native)."""
+    """``check_file``; the QR codes (a PDF's pages, an OFD's images) are decoded meanwhile in a
+    child process (qr_native)."""
     data = read_file(path, options)
     if isinstance(data, Result):
         return data
-    if options.qr_decoder is None or detect_format(data) != "pdf":
+    fmt = detect_format(data)
+    if options.qr_decoder is None or fmt not in ("pdf", "ofd"):
         return check_bytes(data, path, options)
-    from .qr_native import BackgroundPdfQr, NativeQrDecoder
+    from .qr_native import BackgroundOfdQr, BackgroundPdfQr, NativeQrDecoder
 
     lim = options.limits
-    background = BackgroundPdfQr(data, min(lim.max_qr_pages, lim.max_pages), lim.max_seconds)
+    if fmt == "pdf":
+        background = BackgroundPdfQr(data, min(lim.max_qr_pages, lim.max_pages), lim.max_seconds)
+    else:
+        background = BackgroundOfdQr(data, lim, lim.max_seconds)
     try:
         return check_bytes(data, path, dataclasses.replace(options, qr_decoder=NativeQrDecoder(background)))
     finally:

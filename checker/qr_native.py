@@ -10,15 +10,19 @@ resolutions and zxing-cpp searches rotated symbols itself (``try_rotate``).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import select
 import signal
 import sys
 import time
-from typing import Sequence
 
 from .options import QrInput
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Sequence
 
 RENDER_SCALES = (3.0, 5.0)  # 216 and 360 dpi; the second only when the first finds nothing
 MAX_RENDER_PIXELS = 40_000_000  # per page bitmap (a huge MediaBox must not exhaust memory)
@@ -28,10 +32,11 @@ MAX_IMAGE_PIXELS = 40_000_000  # decoded image size (decompression bombs)
 class NativeQrDecoder:
     """Implements :class:`checker.options.QrDecoder`.
 
-    ``background``: a :class:`BackgroundPdfQr` already decoding this PDF in a child process;
-    ``decode_pdf`` takes its answer when it is for the same bytes, else decodes here."""
+    ``background``: a :class:`BackgroundPdfQr` or :class:`BackgroundOfdQr` already decoding this
+    file in a child process; ``decode_pdf`` / ``decode_image`` take its answer when it is for the
+    same bytes, else decode here."""
 
-    def __init__(self, background: "BackgroundPdfQr | None" = None) -> None:
+    def __init__(self, background: "_Background | None" = None) -> None:
         self._background = background
         # Present?  (ImportError → the CLI reports QR as not checked.)  They are imported on first
         # use: an OFD never loads pdfium (~50 ms of the CLI's start-up).  A module that is present
@@ -44,7 +49,7 @@ class NativeQrDecoder:
 
     # -- PDF ----------------------------------------------------------------------------------
     def decode_pdf(self, data: bytes, max_pages: int) -> Sequence[QrInput]:
-        if self._background is not None:
+        if isinstance(self._background, BackgroundPdfQr):
             background, self._background = self._background, None
             found = background.result(data, max_pages)
             if found is not None:
@@ -79,6 +84,10 @@ class NativeQrDecoder:
 
     # -- images (OFD resources) ----------------------------------------------------------------
     def decode_image(self, data: bytes, source: str) -> Sequence[QrInput]:
+        if isinstance(self._background, BackgroundOfdQr):
+            found = self._background.image_result(data, source)
+            if found is not None:
+                return found
         import io
 
         from PIL import Image
@@ -125,18 +134,17 @@ class QrDecodeTimeout(RuntimeError):
     """The background decoder took too long (not an OSError: ``result`` maps those to None)."""
 
 
-class BackgroundPdfQr:
-    """Decode one PDF's QR codes in a forked child while this process runs the checks.
+class _Background:
+    """Run ``self._work()`` in a forked child while this process runs the checks; collect its
+    JSON answer once.
 
     The CLI's start-up is mostly imports: the QR libraries (pypdfium2, Pillow, zxing-cpp) in the
     child and the engines here load on two cores at once.  POSIX with two or more CPUs only;
-    anywhere else (or on any problem) :meth:`result` returns None and the caller decodes in
-    process, so the answer never depends on whether this ran.
+    anywhere else (or on any problem) the answer is None and the caller decodes in process, so
+    the result never depends on whether this ran.
     """
 
-    def __init__(self, data: bytes, max_pages: int, timeout_s: float) -> None:
-        self._data = data
-        self._max_pages = max_pages
+    def __init__(self, timeout_s: float) -> None:
         self._timeout = timeout_s
         self._pid: int | None = None
         self._fd: int | None = None
@@ -149,13 +157,11 @@ class BackgroundPdfQr:
             os.close(r)
             os.close(w)
             return
-        if pid == 0:  # child: decode, write JSON, leave without running the parent's exit code
+        if pid == 0:  # child: work, write JSON, leave without running the parent's exit code
             code = 1
             try:
                 os.close(r)
-                found = NativeQrDecoder().decode_pdf(data, max_pages)
-                payload = json.dumps([[q.text, q.source, q.box] for q in found]).encode("utf-8")
-                view = memoryview(payload)
+                view = memoryview(json.dumps(self._work()).encode("utf-8"))
                 while view:
                     view = view[os.write(w, view):]
                 code = 0
@@ -166,15 +172,16 @@ class BackgroundPdfQr:
         os.close(w)
         self._pid, self._fd = pid, r
 
-    def result(self, data: bytes, max_pages: int) -> list[QrInput] | None:
-        """The child's codes for exactly this input, or None (then decode in process).
+    def _work(self):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _answer(self):
+        """The child's decoded JSON, or None (no child, it failed, or unreadable output).
 
         Raises QrDecodeTimeout when the child needs more than ``timeout_s``."""
         if self._pid is None:
             return None
         try:
-            if max_pages != self._max_pages or (data is not self._data and data != self._data):
-                return None
             chunks = []
             deadline = time.monotonic() + self._timeout
             while True:
@@ -190,9 +197,8 @@ class BackgroundPdfQr:
             self._pid = None
             if status != 0:
                 return None
-            return [QrInput(text=str(t), source=str(src), box=tuple(box) if box else None)
-                    for t, src, box in json.loads(b"".join(chunks))]
-        except (OSError, ValueError, TypeError):
+            return json.loads(b"".join(chunks))
+        except (OSError, ValueError):
             return None
         finally:
             self.close()
@@ -208,6 +214,81 @@ class BackgroundPdfQr:
             except OSError:
                 pass
             self._pid = None
+
+
+def _codes(items) -> list[QrInput]:
+    return [QrInput(text=str(t), source=str(src), box=tuple(box) if box else None) for t, src, box in items]
+
+
+def _plain(codes: Sequence[QrInput]) -> list:
+    return [[q.text, q.source, q.box] for q in codes]
+
+
+class BackgroundPdfQr(_Background):
+    """Decode one PDF's QR codes (rendered pages) in a forked child."""
+
+    def __init__(self, data: bytes, max_pages: int, timeout_s: float) -> None:
+        self._data = data
+        self._max_pages = max_pages
+        super().__init__(timeout_s)
+
+    def _work(self):
+        return _plain(NativeQrDecoder().decode_pdf(self._data, self._max_pages))
+
+    def result(self, data: bytes, max_pages: int) -> list[QrInput] | None:
+        """The child's codes for exactly this input, or None (then decode in process).
+
+        Raises QrDecodeTimeout when the child needs more than ``timeout_s``."""
+        if self._pid is None:
+            return None
+        if max_pages != self._max_pages or (data is not self._data and data != self._data):
+            self.close()
+            return None
+        answer = self._answer()
+        if answer is None:  # no answer is not "no codes": the caller decodes itself
+            return None
+        try:
+            return _codes(answer)
+        except (TypeError, ValueError):
+            return None
+
+
+class BackgroundOfdQr(_Background):
+    """Decode the QR codes of an OFD package's images in a forked child.
+
+    The child lists the images itself (:func:`checker.check.list_images`, the same list the OFD
+    engine gives the core); each answer is keyed by the image's source path and SHA-256, so the
+    parent uses it only for exactly those bytes and decodes any other image itself."""
+
+    def __init__(self, data: bytes, limits, timeout_s: float) -> None:
+        self._data = data
+        self._limits = limits
+        self._by_image: dict[tuple[str, str], list[QrInput]] | None = None
+        super().__init__(timeout_s)
+
+    def _work(self):
+        from .check import list_images
+        from .options import Options
+
+        decoder = NativeQrDecoder()
+        return [[source, hashlib.sha256(img).hexdigest(), _plain(decoder.decode_image(img, source))]
+                for source, img in list_images(self._data, Options(limits=self._limits))]
+
+    def image_result(self, data: bytes, source: str) -> list[QrInput] | None:
+        """The child's codes for this image (same path, same bytes), or None.
+
+        Raises QrDecodeTimeout when the child needs more than ``timeout_s``."""
+        if self._by_image is None:
+            if self._pid is None:
+                return None
+            answer = self._answer()
+            self._by_image = {}
+            try:
+                for src, digest, items in answer or ():
+                    self._by_image[(str(src), str(digest))] = _codes(items)
+            except (TypeError, ValueError):
+                self._by_image = {}
+        return self._by_image.get((source, hashlib.sha256(data).hexdigest()))
 
 
 def _threaded() -> bool:
@@ -229,4 +310,4 @@ def _flatten(im):
     return im.convert("L")
 
 
-__all__ = ["BackgroundPdfQr", "NativeQrDecoder", "QrDecodeTimeout"]
+__all__ = ["BackgroundOfdQr", "BackgroundPdfQr", "NativeQrDecoder", "QrDecodeTimeout"]

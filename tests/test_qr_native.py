@@ -134,6 +134,75 @@ def _pdf_samples():
     return sorted(sample_dir().glob("*.pdf"))
 
 
+def _ofd_samples():
+    from cert_samples_util import sample_dir
+
+    return sorted(sample_dir().glob("*.ofd"))
+
+
+_OFD_PROBE = r"""
+import hashlib, json, os, sys
+from checker import list_images
+from checker.qr_native import BackgroundOfdQr, NativeQrDecoder, QrDecodeTimeout
+from checker.limits import DEFAULT_LIMITS
+out = {}
+def enc(codes):
+    return None if codes is None else [[q.text, q.source, q.box] for q in codes]
+for p in sys.argv[1:]:
+    data = open(p, "rb").read()
+    images = list_images(data)
+    bg = BackgroundOfdQr(data, DEFAULT_LIMITS, 60.0)
+    out[p] = [{"bg": enc(bg.image_result(img, src)), "here": enc(NativeQrDecoder().decode_image(img, src)),
+               "other_source": enc(bg.image_result(img, src + "x")),
+               "other_bytes": enc(bg.image_result(img + b"\0", src))} for src, img in images]
+    # the decoder uses the child's answer for the same image and decodes any other itself
+    dec = NativeQrDecoder(BackgroundOfdQr(data, DEFAULT_LIMITS, 60.0))
+    out[p + "#decoder"] = [enc(dec.decode_image(img, src)) for src, img in images]
+data = open(sys.argv[1], "rb").read()
+src, img = list_images(data)[0]
+try:
+    BackgroundOfdQr(data, DEFAULT_LIMITS, 0.0).image_result(img, src)
+    out["timeout"] = "no exception"
+except QrDecodeTimeout:
+    out["timeout"] = None
+try:
+    os.waitpid(-1, os.WNOHANG)
+    out["children_left"] = True
+except ChildProcessError:
+    out["children_left"] = False
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork") or (__import__("os").cpu_count() or 1) < 2,
+                    reason="POSIX with 2+ CPUs only")
+def test_background_ofd_decode_in_a_single_threaded_process():
+    """OFD: the child's codes per image equal an in-process decode; another path or other bytes
+    get None (decoded in process); no time left raises QrDecodeTimeout; no child is left."""
+    import json
+    import os
+    import pathlib
+    import subprocess
+    import sys
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    files = [p for p in _ofd_samples() if p.name != "unsigned.ofd"] + [p for p in _ofd_samples() if p.name == "unsigned.ofd"]
+    proc = subprocess.run([sys.executable, "-c", _OFD_PROBE, *map(str, files)], cwd=root, capture_output=True,
+                          text=True, timeout=300, env=dict(os.environ, PYTHONPATH=str(root)))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout)
+    decoded = 0
+    for p in files:
+        assert out[str(p)], f"{p.name}: no images listed"
+        for entry, via_decoder in zip(out[str(p)], out[str(p) + "#decoder"]):
+            assert entry["bg"] is not None and entry["bg"] == entry["here"], p.name
+            assert entry["other_source"] is None and entry["other_bytes"] is None
+            assert via_decoder == entry["here"]
+            decoded += bool(entry["here"])
+    assert decoded  # some image held a QR code
+    assert out["timeout"] is None and out["children_left"] is False
+
+
 _PROBE = r"""
 import json, os, sys
 from checker.qr_native import BackgroundPdfQr, NativeQrDecoder, QrDecodeTimeout
@@ -215,7 +284,7 @@ def test_no_fork_in_a_process_with_threads():
 
 
 def test_cli_json_is_the_same_with_the_background_decoder():
-    """python -m checker (which forks for PDFs) == check_bytes with the in-process decoder."""
+    """python -m checker (which forks for PDFs and OFDs) == check_bytes with the in-process decoder."""
     import json
     import os
     import pathlib
@@ -225,7 +294,7 @@ def test_cli_json_is_the_same_with_the_background_decoder():
     import checker
 
     root = pathlib.Path(__file__).resolve().parent.parent
-    files = _pdf_samples()
+    files = _pdf_samples() + _ofd_samples()
     out = subprocess.run([sys.executable, "-m", "checker", "--json", "--trust-demo", "--today", "2026-11-23",
                           *map(str, files)], cwd=root, env=dict(os.environ, PYTHONPATH=str(root)),
                          capture_output=True, text=True, timeout=300)
@@ -235,4 +304,5 @@ def test_cli_json_is_the_same_with_the_background_decoder():
     opts = checker.Options(trust_demo=True, today=dt.date(2026, 11, 23), qr_decoder=NativeQrDecoder())
     want = [json.loads(checker.check_bytes(p.read_bytes(), str(p), opts).to_json()) for p in files]
     assert got == want
-    assert any(r["qr"] for r in got)  # QR codes were decoded at all
+    assert any(r["qr"] for r in got if r["format"] == "pdf")  # QR codes were decoded at all
+    assert any(r["qr"] for r in got if r["format"] == "ofd")
