@@ -406,7 +406,7 @@ def test_user_files_json_equals_cli(ui, files):
     exported = {r["file"]: r for r in ui.exported_json()}  # in check order: the last one wins
     cli = {r["file"]: r for r in run_cli(paths, trust_demo=trust)}
     for p in paths:
-        assert comparable(exported[p.name]) == comparable(cli[p.name]), p.name
+        assert comparable(exported[p.name]) == comparable(cli[p.name]), (p.name, exported[p.name]["findings"])
 
 
 # The page's own thread never hosts Python, the QR decoder or their files: they run in module
@@ -536,3 +536,48 @@ def test_runtime_failure_is_readable(browser, site_server, files, missing):
         assert "加载失败" in page.inner_text("article.cqc-card[data-verdict=error]")
     finally:
         ctx.close()
+
+
+def test_pdfs_back_to_back_never_hit_a_closing_pdfjs_worker(ui, tmp_path):
+    """Files are checked one after another on one pdf.js worker port.  The previous document's
+    teardown must be over before the next document starts, else pdf.js throws ("PDFWorker.create
+    - the worker is being destroyed") and the file got an error card instead of its verdict."""
+    src = None
+    if samples_dir() is not None:
+        src = samples_dir() / "sample-rsa.pdf"
+    else:  # a site without samples: any small PDF of our own
+        src = tmp_path / "plain.pdf"
+        src.write_bytes(make_pdf(["姓名：张三"]))
+    paths = []
+    for i in range(10):
+        p = tmp_path / f"back-to-back-{i}.pdf"
+        p.write_bytes(src.read_bytes())
+        paths.append(p)
+    cards = ui.check_files(paths)
+    mine = [c for c in cards if c["file"].startswith("back-to-back-")]
+    assert len(mine) == len(paths)
+    bad = [c for c in mine if "核验过程出错" in c["text"] or "无法渲染" in c["text"]]
+    assert not bad, bad[0]["text"][:500]
+    assert len({c["verdict"] for c in mine}) == 1, [c["verdict"] for c in mine]
+
+
+def test_pdf_qr_path_can_start_right_after_the_last_one(ui, tmp_path):
+    """The same race without the page's own pauses: pdfQr() called again the moment it returned
+    (on a busy machine the gap between two files can shrink to that).  Each call must render and
+    decode, not fail on the previous document's teardown."""
+    src = samples_dir() / "sample-rsa.pdf" if samples_dir() is not None else None
+    data = list(src.read_bytes()) if src else list(make_pdf(["姓名：张三"]))
+    notes = ui.page.evaluate("""async (data) => {
+        const m = await import(new URL("../assets/checker/qr.mjs", location.href).href);
+        const bytes = new Uint8Array(data).buffer;
+        const out = [];
+        for (let i = 0; i < 4; i++) {
+            try {
+                const r = await m.pdfQr(bytes);
+                out.push({qr: r.qr === null ? null : r.qr.length, note: r.note});
+            } catch (err) { out.push({error: String(err)}); }
+        }
+        return out;
+    }""", data)
+    assert all("error" not in n and n["qr"] is not None for n in notes), notes
+    assert len({n["qr"] for n in notes}) == 1, notes

@@ -266,7 +266,7 @@ async function process(item) {
   // OFD: ask for the package's images first (quick), so zxing decodes them during the engine.
   const images = fmt === "ofd" ? checker.images(bytes) : null;
   if (images) images.catch(() => {});
-  const prepared = fmt === "unknown" ? null : checker.prepare(item.name, bytes, opts).catch((err) => ({ error: err }));
+  const prepared = fmt === "unknown" ? null : checker.prepare(item.name, bytes, opts).then((r) => (performance.mark("cqc-prepared"), r)).catch((err) => ({ error: err }));
   let qr = { qr: null, preview: null, note: "" };
   if (fmt === "pdf") {
     status(item, "正在渲染第 1 页并识别二维码…");
@@ -279,6 +279,7 @@ async function process(item) {
       qr = { qr: null, preview: null, note: "无法读取文件中的图片，未识别二维码。" };
     }
   }
+  performance.mark("cqc-qr-end");
   status(item, "正在核验签章与证面信息…");
   const qrTexts = fmt === "unknown" ? [] : qr.qr;
   const prep = prepared ? await prepared : null;

@@ -8,6 +8,7 @@ const RENDER_LONG_SIDE = 2200;
 const PREVIEW_WIDTH = 640;
 
 let pdfjsPromise = null;
+let pdfjsIdle = Promise.resolve(); // the previous document's teardown in pdf.js
 function pdfjs() {
   if (!pdfjsPromise) {
     pdfjsPromise = import(PATHS.pdfjs).then((lib) => {
@@ -122,22 +123,35 @@ export async function pdfQr(bytes) {
   } catch (err) {
     return { qr: null, preview: null, note: "预览组件（pdf.js）加载失败，未识别二维码。" };
   }
-  const task = lib.getDocument({
-    data: new Uint8Array(bytes.slice(0)), // pdf.js transfers its copy to its worker
-    cMapUrl: PATHS.pdfjsCMaps,
-    cMapPacked: true,
-    standardFontDataUrl: PATHS.pdfjsFonts,
-    wasmUrl: PATHS.pdfjsWasm,
-    iccUrl: PATHS.pdfjsIccs,
-    enableXfa: false,
-    useSystemFonts: false,
-    stopAtErrors: false,
-  });
-  task.onPassword = () => task.destroy(); // encrypted: the Python core explains it
+  // pdf.js refuses a new document on the shared worker port while the previous one is still
+  // being torn down ("PDFWorker.create - the worker is being destroyed"): wait for that first.
+  await pdfjsIdle;
+  let task;
+  try {
+    task = lib.getDocument({
+      data: new Uint8Array(bytes.slice(0)), // pdf.js transfers its copy to its worker
+      cMapUrl: PATHS.pdfjsCMaps,
+      cMapPacked: true,
+      standardFontDataUrl: PATHS.pdfjsFonts,
+      wasmUrl: PATHS.pdfjsWasm,
+      iccUrl: PATHS.pdfjsIccs,
+      enableXfa: false,
+      useSystemFonts: false,
+      stopAtErrors: false,
+    });
+  } catch (err) {
+    return { qr: null, preview: null, note: "无法渲染该文件的第 1 页，未识别二维码。" };
+  }
+  // Ends the document in pdf.js's worker (the worker itself is reused).  Not awaited here, so
+  // the verdict does not wait for it; the next file awaits it (pdfjsIdle) before it starts.
+  let released = null;
+  const release = () => released || (released = pdfjsIdle = task.destroy().catch(() => {}));
+  task.onPassword = () => release(); // encrypted: the Python core explains it
   let doc;
   try {
     doc = await task.promise;
   } catch (err) {
+    release();
     return { qr: null, preview: null, note: "无法渲染该文件的第 1 页，未识别二维码。" };
   }
   try {
@@ -172,7 +186,7 @@ export async function pdfQr(bytes) {
   } catch (err) {
     return { qr: null, preview: null, note: "无法渲染该文件的第 1 页，未识别二维码。" };
   } finally {
-    task.destroy(); // ends the document in pdf.js's worker (the worker itself is reused)
+    release();
   }
 }
 
