@@ -28,6 +28,8 @@ class EngineOutput:
 
 @dataclass
 class Context:
+    """One check run: its options, the findings so far and the time budget."""
+
     options: Options
     filename: str = ""
     findings: list[Finding] = field(default_factory=list)

@@ -13,6 +13,8 @@ MiB = 1024 * 1024
 
 @dataclass(frozen=True)
 class Limits:
+    """Every resource limit of one check (sizes, counts, depth, time); one place to tune them."""
+
     # whole input
     max_file_bytes: int = 64 * MiB
     # wall-clock budget for one file (checked cooperatively by the engines)

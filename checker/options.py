@@ -22,6 +22,8 @@ class QrInput:
 
 @dataclass(frozen=True)
 class Options:
+    """What a check trusts, its reference date, its limits and where QR codes come from (frozen)."""
+
     trust: tuple[bytes, ...] = ()  # extra trust anchors, PEM or DER
     use_default_trust: bool = True  # the bundled real Chinese anchors
     trust_demo: bool = False  # explicit opt-in: trust the bundled demo CA (samples)

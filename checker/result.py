@@ -20,6 +20,8 @@ _RANK = {"info": 0, "pass": 0, "warn": 1, "fail": 2, "error": 3}
 
 @dataclass(frozen=True)
 class Finding:
+    """One observation with a stable code, its severity and its message in Chinese and English."""
+
     code: str
     severity: str
     message: str  # Chinese
@@ -122,6 +124,8 @@ class QrReport:
 
 @dataclass(frozen=True)
 class Result:
+    """The verdict for one file with everything that led to it (frozen, JSON via to_json)."""
+
     file: str
     format: str  # "pdf" | "ofd" | "unknown"
     verdict: str

@@ -81,6 +81,8 @@ _SPEC_RE = re.compile("|".join(re.escape(s) for s in SPECIALTIES))
 
 @dataclass
 class Specialty:
+    """One registered specialty (专业) and the validity date printed with it."""
+
     name: str
     until: str | None = None  # ISO as printed
     until_date: dt.date | None = None
@@ -88,6 +90,8 @@ class Specialty:
 
 @dataclass
 class Extracted:
+    """The certificate fields read from the printed text, with the dates they carry."""
+
     values: dict[str, str] = field(default_factory=dict)
     specialties: list[Specialty] = field(default_factory=list)
     use_until: dt.date | None = None

@@ -25,6 +25,8 @@ DATA_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file_
 
 @dataclass(frozen=True)
 class OfficialHost:
+    """One official host of the issuer list (data/official_hosts.json)."""
+
     host: str
     name_zh: str
     note: str = ""
@@ -36,6 +38,8 @@ class OfficialHost:
 
 @dataclass(frozen=True)
 class HostList:
+    """The official hosts and the known URL shorteners."""
+
     hosts: tuple[OfficialHost, ...]
     shorteners: frozenset[str]
 
@@ -74,6 +78,8 @@ def official_hosts() -> HostList:
 
 @dataclass(frozen=True)
 class HostVerdict:
+    """How a QR link's host compares with the official list."""
+
     host: str  # normalised ASCII host (punycode for IDN) or the raw text when unparsable
     status: str  # info | warn | fail
     code: str

@@ -28,6 +28,8 @@ def check_char(first17: str) -> str:
 
 @dataclass(frozen=True)
 class IdInfo:
+    """A resident ID number (身份证号) as printed: shape, check character, birth date."""
+
     value: str
     masked: bool
     problem: str | None = None  # "length", "region", "birth", "future", None

@@ -31,6 +31,8 @@ _CTRL_RE = re.compile(r"[\x00-\x20\x7f\u00a0\u1680\u2000-\u200f\u2028-\u202f\u20
 
 @dataclass(frozen=True)
 class Judgement:
+    """What one QR payload is: a URL (official or not) or other text, and the finding it gives."""
+
     is_url: bool
     status: str  # info | warn | fail
     code: str

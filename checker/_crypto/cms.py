@@ -76,6 +76,8 @@ class SignerData:
 
 @dataclass(frozen=True)
 class SignedDataInfo:
+    """A parsed CMS / PKCS #7 SignedData (or GM/T 0010 SignedData)."""
+
     outer_oid: str  # SignedData OID used (PKCS#7 or GM/T 0010)
     content_type: str  # eContentType
     econtent: bytes | None  # encapsulated content (None when detached)
@@ -90,6 +92,8 @@ class SignedDataInfo:
 
 @dataclass(frozen=True)
 class TimestampInfo:
+    """An RFC 3161 timestamp token found in a signature, checked against the signature value."""
+
     intact: bool  # messageImprint matches the data
     valid: bool  # intact and the TSA signature verifies
     gen_time: _dt.datetime | None
@@ -103,6 +107,8 @@ class TimestampInfo:
 
 @dataclass(frozen=True)
 class CmsVerification:
+    """The outcome of verifying one signer of a SignedData over its content."""
+
     intact: bool  # messageDigest (or signature without signed attrs) matches the content
     valid: bool  # intact and the signature value verifies with the signer certificate
     digest_algorithm: str  # "sha256", "sm3", …

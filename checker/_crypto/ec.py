@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 @dataclass(eq=False)
 class Curve:
+    """A short-Weierstrass curve y² = x³ + ax + b over GF(p) with base point G of order n."""
+
     name: str
     p: int
     a: int

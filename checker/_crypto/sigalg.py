@@ -61,6 +61,8 @@ class _SPKI(core.Sequence):
 
 @dataclass(frozen=True)
 class PublicKey:
+    """An RSA or EC public key taken from a SubjectPublicKeyInfo."""
+
     kind: str  # "rsa" | "ec"
     curve_oid: str | None = None
     n: int = 0
@@ -128,6 +130,8 @@ def _family(sig_alg_oid: str, digest_oid: str | None) -> tuple[str, str | None]:
 
 @dataclass(frozen=True)
 class PssParams:
+    """RSASSA-PSS parameters (hash, MGF1 hash, salt length, trailer field)."""
+
     hash_name: str
     mgf_hash: str
     salt_len: int

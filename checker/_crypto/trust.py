@@ -41,6 +41,8 @@ MAX_WALK_NODES = 512  # path-building steps per validation
 
 @dataclass(frozen=True)
 class Anchor:
+    """A trusted root certificate and where it came from (bundled, demo or user)."""
+
     cert: Certificate
     source: str  # "bundled", "demo", "user"
     name: str  # readable subject
@@ -52,6 +54,8 @@ class Anchor:
 
 @dataclass(frozen=True)
 class ChainResult:
+    """The certification path found for a signer certificate and whether it is trusted."""
+
     trusted: bool  # a path to an anchor exists and nothing on it objects
     chain: tuple[Certificate, ...]  # signer first, anchor last (best path found; may be partial)
     anchor: Anchor | None

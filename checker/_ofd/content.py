@@ -22,6 +22,8 @@ _MAX_SPLIT = 4096  # glyph positions handled per TextCode
 
 @dataclass
 class TextRun:
+    """A run of text on an OFD page (TextObject) with its position and size."""
+
     page: int
     x: float
     y: float

@@ -29,6 +29,8 @@ VISIBLE, ATTACHMENT, METADATA, SIGNATURE = "visible", "attachment", "metadata", 
 
 @dataclass
 class Media:
+    """A multimedia resource of an OFD document (an image, by package path)."""
+
     id: str
     path: str | None  # package name (None: missing)
     format: str
@@ -38,6 +40,8 @@ class Media:
 
 @dataclass
 class Page:
+    """One OFD page: its content file, templates and page resources."""
+
     index: int  # 0-based across all documents
     id: str
     path: str | None
@@ -47,6 +51,8 @@ class Page:
 
 @dataclass
 class Document:
+    """One OFD document of the package: pages, templates, media, annotations, signatures."""
+
     path: str
     root: Node
     pages: list[Page] = field(default_factory=list)
@@ -59,6 +65,8 @@ class Document:
 
 @dataclass
 class SigEntry:
+    """A signature listed in Signatures.xml."""
+
     id: str
     type: str  # "Seal" | "Sign" | other
     path: str | None  # Signature.xml package name

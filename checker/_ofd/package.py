@@ -36,6 +36,8 @@ _RATIO_FLOOR = 1024 * 1024  # the ratio limit applies once an entry inflates pas
 
 @dataclass(frozen=True)
 class Entry:
+    """One ZIP entry of an OFD package, from the central directory."""
+
     name: str  # normalised: no leading "/", "/" separators
     raw_name: str
     method: int

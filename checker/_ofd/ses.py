@@ -50,6 +50,8 @@ class SesError(ValueError):
 
 @dataclass
 class SealInfo:
+    """An electronic seal (SESeal, GM/T 0031 v1 or GB/T 38540 v4) and its maker's signature."""
+
     version: str  # "v1" | "v4"
     der: bytes  # DER of the whole SESeal
     seal_info_der: bytes  # DER of SES_SealInfo (what the maker signs, see maker_messages)
@@ -75,6 +77,8 @@ class SealInfo:
 
 @dataclass
 class SesSignature:
+    """An electronic signature (SES_Signature) over an OFD's protected files."""
+
     version: str  # "v1" | "v4"
     tbs_der: bytes
     tbs_version: int | None

@@ -51,6 +51,8 @@ _CHECK_METHODS = {
 
 @dataclass
 class RefCheck:
+    """One protected file of a signature: its recorded digest against the package."""
+
     file_ref: str
     path: str | None
     status: str  # "ok" | "mismatch" | "missing"
@@ -58,6 +60,8 @@ class RefCheck:
 
 @dataclass
 class SigResult:
+    """The verification outcome of one OFD signature or seal."""
+
     entry: SigEntry
     index: int
     kind: str

@@ -8,6 +8,8 @@ from .objects import PdfString
 
 @dataclass
 class RangeCheck:
+    """Whether a signature's /ByteRange covers the file as it must."""
+
     ok: bool
     problem: str = ""  # PDF_DETAIL_* key explaining PDF_BYTERANGE_INVALID
     params: dict = field(default_factory=dict)

@@ -38,6 +38,8 @@ def wording(key: str, params: dict) -> tuple[str, str]:
 
 @dataclass
 class Problem:
+    """A change after signing that matters (or may matter) for the signature."""
+
     code: str
     key: str
     params: dict = field(default_factory=dict)
@@ -54,6 +56,8 @@ class Problem:
 
 @dataclass
 class ChangeReport:
+    """The changes made by the revisions after a signature: harmful and harmless ones."""
+
     problems: list[Problem] = field(default_factory=list)
     allowed: list[tuple[str, tuple]] = field(default_factory=list)  # harmless changes: (key, params)
 
@@ -109,6 +113,8 @@ def same(a, b, depth: int = 0) -> bool:
 
 @dataclass
 class Roles:
+    """Object numbers of the document's structural objects (catalog, pages, form, …)."""
+
     root: int
     info: int | None
     metadata: int | None

@@ -11,6 +11,8 @@ _MAX_FIELDS = 10_000
 
 @dataclass
 class FieldInfo:
+    """One AcroForm field: name, type, value and widgets."""
+
     name: str
     ref: Ref | None
     ftype: str | None

@@ -17,6 +17,8 @@ SUBFILTER_TS = "ETSI.RFC3161"
 
 @dataclass
 class CmsOutcome:
+    """The cryptographic outcome of a PDF signature's CMS over its byte ranges."""
+
     intact: bool = False  # digest over the ranges matches
     valid: bool = False  # and the signature value verifies
     algorithm: str = ""

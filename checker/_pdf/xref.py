@@ -26,6 +26,8 @@ _SUBSECTION = re.compile(rb"(\d{1,20})[ \t]+(\d{1,20})[ \t]*(?:\r\n|\r|\n)")
 
 @dataclass
 class XrefSection:
+    """One cross-reference section (table, stream or hybrid) and its trailer."""
+
     offset: int
     kind: str  # "table" | "stream" | "hybrid"
     entries: dict
@@ -39,6 +41,8 @@ class XrefSection:
 
 @dataclass
 class RevisionView:
+    """The objects of the file as one revision saw them (data[:end])."""
+
     end: int  # the view covers data[:end]
     startxref: int
     sections: list[XrefSection]
