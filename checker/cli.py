@@ -169,5 +169,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     return worst
 
 
+def run() -> None:
+    """Entry point of ``python -m checker`` and the ``cq-cert-check`` script: :func:`main`, ended
+    without the interpreter's teardown.
+
+    Unloading the few hundred modules a check imports took 30–40 ms of a ~0.25 s run (measured:
+    0.26 → 0.21 s per certificate, the answer printed either way).  Nothing needs that teardown:
+    the output is flushed here, the QR child process is reaped in :func:`_check_one`, and the
+    checker registers no exit handlers.  ``--help``, ``--version`` and usage errors (SystemExit)
+    end the usual way, and so does a failing flush (a closed pipe), which the interpreter then
+    reports as it always does."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:
+        sys.exit(code)
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

@@ -1,4 +1,4 @@
-"""``python -m checker`` ends with os._exit after flushing (checker/__main__.py): every answer must
+"""``python -m checker`` ends with os._exit after flushing (checker.cli.run): every answer must
 still arrive whole, with the exit code of the worst verdict, through a pipe and into a file."""
 import json
 import os
