@@ -416,7 +416,24 @@ class TrustStore:
 
 
 def _name_key(name) -> str:
+    """The RFC 5280 comparison form of a Name (asn1crypto's string preparation), remembered by
+    the Name's DER: preparing is slow (Unicode tables, regexes) and the same anchors and issuers
+    come back in every check of a session — the browser keeps one interpreter for all files."""
     try:
-        return name.hashable
+        der = name.dump()
     except (ValueError, TypeError, KeyError, AttributeError):
-        return repr(name.dump())
+        return repr(name)
+    key = _NAME_KEYS.get(der)
+    if key is None:
+        try:
+            key = name.hashable
+        except (ValueError, TypeError, KeyError, AttributeError):
+            key = repr(der)
+        if len(_NAME_KEYS) >= _NAME_KEYS_MAX:  # many certificates in hostile files: stay bounded
+            _NAME_KEYS.clear()
+        _NAME_KEYS[der] = key
+    return key
+
+
+_NAME_KEYS: dict[bytes, str] = {}
+_NAME_KEYS_MAX = 4096
