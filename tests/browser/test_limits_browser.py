@@ -83,3 +83,54 @@ def test_bombs_end_as_error_and_the_page_still_checks_the_next_file(page, tmp_pa
     assert after[0]["verdict"] in ("warn", "pass"), after[0]["text"][:400]
     assert page.get_attribute("#cq-checker", "data-state") == "ready"
     assert not [e for e in page.errors if "out of memory" in e.lower()], page.errors
+
+
+def _heavy_page_pdf(ops: int = 400_000) -> bytes:
+    """One page whose content stream holds ``ops`` filled rectangles: slow for any renderer."""
+    import zlib
+
+    content = zlib.compress(b"".join(b"%d %d 2 2 re f\n" % (i % 590, (i // 590) % 830) for i in range(ops)))
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for n, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def test_a_page_pdfjs_cannot_render_in_time_is_given_up_and_the_next_file_is_checked(browser, site_server, tmp_path):
+    """The QR path has a time limit (here 300 ms, ?qr_timeout_ms): a page too heavy to render in
+    it ends with "QR not checked" and a note, and the next file gets fresh pdf.js workers and its
+    QR code read as usual."""
+    from test_checker_ui import samples_dir
+
+    samples = samples_dir()
+    if samples is None:
+        pytest.fail("no samples in the built site: run `make build` (make test does)")
+    heavy = tmp_path / "heavy-page.pdf"
+    heavy.write_bytes(_heavy_page_pdf())
+    ctx = browser.new_context(locale="zh-CN", service_workers="block")
+    try:
+        pg = ctx.new_page()
+        pg.goto(site_server.url + f"checker/index.html?today={TODAY}&qr_timeout_ms=300")
+        pg.wait_for_selector("#cq-checker[data-state=ready]", state="attached", timeout=HANG_GUARD_S * 1000)
+        t = time.monotonic()
+        cards = _choose(pg, [heavy, samples / "sample-rsa.pdf"])
+        by_file = {c["file"]: c for c in cards}
+        assert "没有渲染完成" in by_file["heavy-page.pdf"]["text"], by_file["heavy-page.pdf"]["text"][:600]
+        assert by_file["heavy-page.pdf"]["verdict"] != "pass"
+        # the next file: rendered on fresh workers, its QR code found
+        assert "zfcxjw.cq.gov.cn" in by_file["sample-rsa.pdf"]["text"], by_file["sample-rsa.pdf"]["text"][:600]
+        assert time.monotonic() - t < 60
+    finally:
+        ctx.close()

@@ -9,6 +9,42 @@ const PREVIEW_WIDTH = 640;
 
 let pdfjsPromise = null;
 let pdfjsIdle = Promise.resolve(); // the previous document's teardown in pdf.js
+
+// A page pdf.js cannot load and render in this time (a hostile file: millions of operators, a
+// huge shading) is given up: its QR code counts as not checked (so the file cannot pass), and the
+// next file gets fresh pdf.js workers instead of waiting behind a busy one.  Review aid for
+// tests: ?qr_timeout_ms=N.
+const PAGE_TIMEOUT_MS = (() => {
+  const v = Number(new URLSearchParams(location.search).get("qr_timeout_ms"));
+  return Number.isFinite(v) && v > 0 ? v : 20_000;
+})();
+const TEARDOWN_WAIT_MS = 5_000;
+
+class Timeout extends Error {}
+
+function within(promise, ms) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Timeout()), Math.max(0, ms));
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/** Replace pdf.js's workers (the old ones may still be busy with an abandoned document). */
+function freshPdfjsWorkers(lib) {
+  const opts = lib.GlobalWorkerOptions;
+  const old = [opts.workerPort, ...(opts.rendererPorts || [])];
+  opts.workerPort = spawnWorker(PATHS.pdfjsWorker, "pdfjs");
+  if ("rendererPorts" in opts) opts.rendererPorts = [spawnWorker(PATHS.pdfjsRenderer, "pdfjs-renderer")];
+  for (const w of old) {
+    try {
+      if (w) w.terminate();
+    } catch (_) {
+      /* already gone */
+    }
+  }
+  pdfjsIdle = Promise.resolve();
+}
 function pdfjs() {
   if (!pdfjsPromise) {
     pdfjsPromise = import(PATHS.pdfjs).then((lib) => {
@@ -124,8 +160,15 @@ export async function pdfQr(bytes) {
     return { qr: null, preview: null, note: "预览组件（pdf.js）加载失败，未识别二维码。" };
   }
   // pdf.js refuses a new document on the shared worker port while the previous one is still
-  // being torn down ("PDFWorker.create - the worker is being destroyed"): wait for that first.
-  await pdfjsIdle;
+  // being torn down ("PDFWorker.create - the worker is being destroyed"): wait for that first,
+  // but not for ever (a worker stuck in a hostile document never finishes it).
+  try {
+    await within(pdfjsIdle, TEARDOWN_WAIT_MS);
+  } catch (err) {
+    freshPdfjsWorkers(lib);
+  }
+  const started = performance.now();
+  const left = () => PAGE_TIMEOUT_MS - (performance.now() - started);
   let task;
   try {
     task = lib.getDocument({
@@ -145,17 +188,32 @@ export async function pdfQr(bytes) {
   // Ends the document in pdf.js's worker (the worker itself is reused).  Not awaited here, so
   // the verdict does not wait for it; the next file awaits it (pdfjsIdle) before it starts.
   let released = null;
-  const release = () => released || (released = pdfjsIdle = task.destroy().catch(() => {}));
+  let abandoned = false; // timed out: its workers were replaced, do not wait for its teardown
+  const release = () => {
+    if (!released) {
+      released = task.destroy().catch(() => {});
+      if (!abandoned) pdfjsIdle = released;
+    }
+    return released;
+  };
+  const timedOut = () => {
+    abandoned = true;
+    release();
+    freshPdfjsWorkers(lib);
+    return { qr: null, preview: null, note: "第 1 页在规定时间内没有渲染完成（文件过于复杂或已损坏），未识别二维码。" };
+  };
   task.onPassword = () => release(); // encrypted: the Python core explains it
   let doc;
   try {
-    doc = await task.promise;
+    doc = await within(task.promise, left());
   } catch (err) {
+    if (err instanceof Timeout) return timedOut();
     release();
     return { qr: null, preview: null, note: "无法渲染该文件的第 1 页，未识别二维码。" };
   }
+  let renderTask = null;
   try {
-    const page = await doc.getPage(1);
+    const page = await within(doc.getPage(1), left());
     const base = page.getViewport({ scale: 1 });
     const scale = Math.min(4, RENDER_LONG_SIDE / Math.max(base.width, base.height));
     const viewport = page.getViewport({ scale });
@@ -165,7 +223,9 @@ export async function pdfQr(bytes) {
     performance.mark("cqc-render-start");
     // `canvas` only, no `canvasContext`: with a context pdf.js paints on this thread; without,
     // its renderer worker paints and the page just receives the finished frame.
-    await page.render({ canvas, viewport, background: "#ffffff", annotationMode: lib.AnnotationMode ? lib.AnnotationMode.ENABLE : 1 }).promise;
+    renderTask = page.render({ canvas, viewport, background: "#ffffff", annotationMode: lib.AnnotationMode ? lib.AnnotationMode.ENABLE : 1 });
+    await within(renderTask.promise, left());
+    renderTask = null;
     performance.mark("cqc-render-end");
     // No getImageData here: reading 3+ megapixels back costs the main thread 100+ ms.  A
     // bitmap snapshot is cheap; qr-worker turns it into pixels off the main thread.
@@ -184,6 +244,14 @@ export async function pdfQr(bytes) {
     outline(preview, qr.map((q) => q.box));
     return { qr, preview, note: qr.length ? "" : "第 1 页上没有识别到二维码。" };
   } catch (err) {
+    if (err instanceof Timeout) {
+      try {
+        if (renderTask) renderTask.cancel();
+      } catch (_) {
+        /* the worker is replaced anyway */
+      }
+      return timedOut();
+    }
     return { qr: null, preview: null, note: "无法渲染该文件的第 1 页，未识别二维码。" };
   } finally {
     release();
