@@ -186,7 +186,7 @@ MESSAGES: dict[str, Message] = {
     "OFD_TIMESTAMP_INVALID": M("warn", "签章 {index}：签章中的时间戳无法验证（{detail}）。", "Signature {index}: the embedded timestamp does not verify ({detail})."),
     "OFD_IMAGE_UNDECODABLE": M("info", "图片 {file} 为 {format} 格式，无法在此识别其中可能的二维码。", "Image {file} is in {format} format; QR codes in it cannot be read here."),
     # ---- QR codes (checker/_cert/qr) -------------------------------------
-    "QR_NOT_CHECKED": M("info", "未检查二维码（当前环境没有二维码识别组件）。", "QR codes were not checked (no QR decoder available here)."),
+    "QR_NOT_CHECKED": M("info", "未检查二维码（没有可用的二维码识别结果），二维码的内容未经核对。", "QR codes were not checked (no decoding result was available); their content is unverified."),
     "QR_DECODE_FAILED": M("info", "二维码识别出错，未能检查二维码：{detail}", "QR decoding failed; QR codes not checked: {detail}"),
     "QR_NONE": M("warn", "证书上没有找到核验二维码。正式电子证书通常带有核验二维码，请到官方渠道核对。", "No verification QR code was found on the certificate; check it through the official channel."),
     "QR_TOO_MANY": M("warn", "文件中二维码过多（{count} 个），只检查了前 {limit} 个。", "Too many QR codes ({count}); only the first {limit} were checked."),
