@@ -126,7 +126,7 @@ def test_decompression_bomb_refused(decoder):
     assert decoder.decode_image(png, "bomb.png") == []
 
 
-# --- BackgroundPdfQr: the CLI decodes a PDF's QR codes in a forked child meanwhile ------------
+# --- Background*Qr: the CLI decodes a file's QR codes in a forked child meanwhile -------------
 
 def _pdf_samples():
     from cert_samples_util import sample_dir
@@ -140,14 +140,33 @@ def _ofd_samples():
     return sorted(sample_dir().glob("*.ofd"))
 
 
-_OFD_PROBE = r"""
-import hashlib, json, os, sys
+# Each probe runs in a fresh, single-threaded process, like the CLI (pytest's threads would
+# make the classes decode in process instead of forking).
+_PROBE_HEAD = r"""
+import json, os, sys
 from checker import list_images
-from checker.qr_native import BackgroundOfdQr, NativeQrDecoder, QrDecodeTimeout
 from checker.limits import DEFAULT_LIMITS
+from checker.qr_native import BackgroundOfdQr, BackgroundPdfQr, NativeQrDecoder, QrDecodeTimeout
 out = {}
 def enc(codes):
     return None if codes is None else [[q.text, q.source, q.box] for q in codes]
+def timeout_raised(call):
+    try:
+        call()
+    except QrDecodeTimeout:
+        return True
+    return False
+"""
+_PROBE_TAIL = r"""
+try:
+    os.waitpid(-1, os.WNOHANG)
+    out["children_left"] = True
+except ChildProcessError:
+    out["children_left"] = False
+print(json.dumps(out))
+"""
+
+_OFD_PROBE = _PROBE_HEAD + r"""
 for p in sys.argv[1:]:
     data = open(p, "rb").read()
     images = list_images(data)
@@ -160,25 +179,28 @@ for p in sys.argv[1:]:
     out[p + "#decoder"] = [enc(dec.decode_image(img, src)) for src, img in images]
 data = open(sys.argv[1], "rb").read()
 src, img = list_images(data)[0]
-try:
-    BackgroundOfdQr(data, DEFAULT_LIMITS, 0.0).image_result(img, src)
-    out["timeout"] = "no exception"
-except QrDecodeTimeout:
-    out["timeout"] = None
-try:
-    os.waitpid(-1, os.WNOHANG)
-    out["children_left"] = True
-except ChildProcessError:
-    out["children_left"] = False
-print(json.dumps(out))
-"""
+out["timeout"] = timeout_raised(lambda: BackgroundOfdQr(data, DEFAULT_LIMITS, 0.0).image_result(img, src))
+""" + _PROBE_TAIL
+
+_PROBE = _PROBE_HEAD + r"""
+paths = sys.argv[1:]
+datas = [open(p, "rb").read() for p in paths]
+for p, data in zip(paths, datas):
+    out[p] = {"bg": enc(BackgroundPdfQr(data, 10, 60.0).result(data, 10)),
+              "here": enc(NativeQrDecoder().decode_pdf(data, 10))}
+a, b = datas[0], datas[1]
+out["other_bytes"] = enc(BackgroundPdfQr(a, 10, 60.0).result(b, 10))
+out["other_pages"] = enc(BackgroundPdfQr(a, 10, 60.0).result(a, 3))
+out["decoder_other_bytes"] = enc(NativeQrDecoder(BackgroundPdfQr(a, 10, 60.0)).decode_pdf(b, 10))
+out["broken"] = enc(BackgroundPdfQr(a, "x", 60.0).result(a, "x"))
+out["timeout"] = timeout_raised(lambda: BackgroundPdfQr(a, 10, 0.0).result(a, 10))
+""" + _PROBE_TAIL
+
+_FORKS = pytest.mark.skipif(not hasattr(__import__("os"), "fork") or (__import__("os").cpu_count() or 1) < 2,
+                            reason="POSIX with 2+ CPUs only")
 
 
-@pytest.mark.skipif(not hasattr(__import__("os"), "fork") or (__import__("os").cpu_count() or 1) < 2,
-                    reason="POSIX with 2+ CPUs only")
-def test_background_ofd_decode_in_a_single_threaded_process():
-    """OFD: the child's codes per image equal an in-process decode; another path or other bytes
-    get None (decoded in process); no time left raises QrDecodeTimeout; no child is left."""
+def _run_probe(code: str, files) -> dict:
     import json
     import os
     import pathlib
@@ -186,11 +208,18 @@ def test_background_ofd_decode_in_a_single_threaded_process():
     import sys
 
     root = pathlib.Path(__file__).resolve().parent.parent
-    files = [p for p in _ofd_samples() if p.name != "unsigned.ofd"] + [p for p in _ofd_samples() if p.name == "unsigned.ofd"]
-    proc = subprocess.run([sys.executable, "-c", _OFD_PROBE, *map(str, files)], cwd=root, capture_output=True,
+    proc = subprocess.run([sys.executable, "-c", code, *map(str, files)], cwd=root, capture_output=True,
                           text=True, timeout=300, env=dict(os.environ, PYTHONPATH=str(root)))
     assert proc.returncode == 0, proc.stderr[-2000:]
-    out = json.loads(proc.stdout)
+    return json.loads(proc.stdout)
+
+
+@_FORKS
+def test_background_ofd_decode_in_a_single_threaded_process():
+    """OFD: the child's codes per image equal an in-process decode; another path or other bytes
+    get None (decoded in process); no time left raises QrDecodeTimeout; no child is left."""
+    files = _ofd_samples()  # the first one must hold an image (unsigned.ofd sorts last)
+    out = _run_probe(_OFD_PROBE, files)
     decoded = 0
     for p in files:
         assert out[str(p)], f"{p.name}: no images listed"
@@ -200,67 +229,26 @@ def test_background_ofd_decode_in_a_single_threaded_process():
             assert via_decoder == entry["here"]
             decoded += bool(entry["here"])
     assert decoded  # some image held a QR code
-    assert out["timeout"] is None and out["children_left"] is False
+    assert out["timeout"] is True and out["children_left"] is False
 
 
-_PROBE = r"""
-import json, os, sys
-from checker.qr_native import BackgroundPdfQr, NativeQrDecoder, QrDecodeTimeout
-out = {}
-paths = sys.argv[1:]
-datas = [open(p, "rb").read() for p in paths]
-def enc(codes):
-    return None if codes is None else [[q.text, q.source, q.box] for q in codes]
-for p, data in zip(paths, datas):
-    out[p] = {"bg": enc(BackgroundPdfQr(data, 10, 60.0).result(data, 10)),
-              "here": enc(NativeQrDecoder().decode_pdf(data, 10))}
-a, b = datas[0], datas[1]
-out["other_bytes"] = enc(BackgroundPdfQr(a, 10, 60.0).result(b, 10))
-out["other_pages"] = enc(BackgroundPdfQr(a, 10, 60.0).result(a, 3))
-out["decoder_other_bytes"] = enc(NativeQrDecoder(BackgroundPdfQr(a, 10, 60.0)).decode_pdf(b, 10))
-out["broken"] = enc(BackgroundPdfQr(a, "x", 60.0).result(a, "x"))
-try:
-    BackgroundPdfQr(a, 10, 0.0).result(a, 10)
-    out["timeout"] = "no exception"
-except QrDecodeTimeout:
-    out["timeout"] = None
-try:
-    os.waitpid(-1, os.WNOHANG)
-    out["children_left"] = True
-except ChildProcessError:
-    out["children_left"] = False
-print(json.dumps(out))
-"""
-
-
-@pytest.mark.skipif(not hasattr(__import__("os"), "fork") or (__import__("os").cpu_count() or 1) < 2,
-                    reason="POSIX with 2+ CPUs only")
+@_FORKS
 def test_background_decode_in_a_single_threaded_process():
     """In a fresh (single-threaded) process, like the CLI: the child's codes equal an in-process
     decode; other bytes, another page limit or a crashing child give None (the caller decodes
     itself), no time left raises QrDecodeTimeout (the core reports QR_DECODE_FAILED), and no child
     process is left behind."""
-    import json
-    import os
-    import pathlib
-    import subprocess
-    import sys
-
-    root = pathlib.Path(__file__).resolve().parent.parent
     files = _pdf_samples()
     lookalike = next(p for p in files if p.name == "lookalike-qr.pdf")
     plain = next(p for p in files if p.name == "sample-sm2.pdf")
     order = [plain, lookalike] + [p for p in files if p not in (plain, lookalike)]
-    proc = subprocess.run([sys.executable, "-c", _PROBE, *map(str, order)], cwd=root, capture_output=True,
-                          text=True, timeout=300, env=dict(os.environ, PYTHONPATH=str(root)))
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    out = json.loads(proc.stdout)
+    out = _run_probe(_PROBE, order)
     for p in order:
         assert out[str(p)]["bg"] is not None, p.name  # came from the child
         assert out[str(p)]["bg"] == out[str(p)]["here"], p.name
     assert out["other_bytes"] is None and out["other_pages"] is None
     assert out["decoder_other_bytes"] == out[str(lookalike)]["here"] and out["decoder_other_bytes"]
-    assert out["broken"] is None and out["timeout"] is None
+    assert out["broken"] is None and out["timeout"] is True
     assert out["children_left"] is False
 
 

@@ -85,29 +85,6 @@ def test_bombs_end_as_error_and_the_page_still_checks_the_next_file(page, tmp_pa
     assert not [e for e in page.errors if "out of memory" in e.lower()], page.errors
 
 
-def _heavy_page_pdf(ops: int = 400_000) -> bytes:
-    """One page whose content stream holds ``ops`` filled rectangles: slow for any renderer."""
-    import zlib
-
-    content = zlib.compress(b"".join(b"%d %d 2 2 re f\n" % (i % 590, (i // 590) % 830) for i in range(ops)))
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for n, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
-
-
 def test_a_page_pdfjs_cannot_render_in_time_is_given_up_and_the_next_file_is_checked(browser, site_server, tmp_path):
     """The QR path has a time limit (here 300 ms, ?qr_timeout_ms): a page too heavy to render in
     it ends with "QR not checked" and a note, and the next file gets fresh pdf.js workers and its
@@ -118,7 +95,7 @@ def test_a_page_pdfjs_cannot_render_in_time_is_given_up_and_the_next_file_is_che
     if samples is None:
         pytest.fail("no samples in the built site: run `make build` (make test does)")
     heavy = tmp_path / "heavy-page.pdf"
-    heavy.write_bytes(_heavy_page_pdf())
+    heavy.write_bytes(h.pdf_heavy_page())
     ctx = browser.new_context(locale="zh-CN", service_workers="block")
     try:
         pg = ctx.new_page()

@@ -69,6 +69,14 @@ def pdf_flate_bomb(bomb: bytes) -> bytes:
     return _write_pdf(objs)
 
 
+def pdf_heavy_page(ops: int = 400_000) -> bytes:
+    """A one-page PDF of ``ops`` small filled rectangles: valid, but slow for any renderer."""
+    content = zlib.compress(b"".join(b"%d %d 2 2 re f\n" % (i % 590, (i // 590) % 830) for i in range(ops)))
+    objs = _page_objs()
+    objs[4] = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream"
+    return _write_pdf(objs)
+
+
 def pdf_objstm_bomb(bomb: bytes) -> bytes:
     """Catalog inside an object stream that inflates to ~1 GiB, found through an xref stream."""
     out = io.BytesIO()

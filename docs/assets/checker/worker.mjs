@@ -311,7 +311,7 @@ def _warm_up():
            0xccea490ce26775a52dc6ea718cc1aa600aed05fbf35e084a6632f6072da9ad13)
     sig = (0xa8c3c4ebd26df79b76399c7da0a127c0fabd4161f08e0c18f4d69275c27c73ba,
            0x6a0a25db6d40f3cc4371c96442c31722a81fe78fc1610d60837fc9784500a6fd)
-    assert sm2.verify(pub, b"warm-up", sig)  # also builds the fixed-base table once
+    assert sm2.verify(pub, b"warm-up", sig)  # the EC arithmetic runs once (see above)
     objs = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
             b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R>>",
             b"<</Length 36>>stream\\nBT /F1 12 Tf 72 720 Td (warm) Tj ET\\nendstream"]
