@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from ._record import field, record
 
 from .errors import TimeLimitExceeded
 from .limits import Limits
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-@dataclass
+@record
 class EngineOutput:
     """What a format engine (PDF, OFD) hands back to :mod:`checker.check`."""
 
@@ -26,7 +26,7 @@ class EngineOutput:
     signer_names: list[str] = field(default_factory=list)  # subjects (CN / O) of intact signers
 
 
-@dataclass
+@record
 class Context:
     """One check run: its options, the findings so far and the time budget."""
 

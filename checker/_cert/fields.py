@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from .._record import field, record
 
 from .idcard import ID_RE
 from .patterns import REGNO_RE, find_dates, nfkc, norm_name, norm_regno
@@ -79,7 +79,7 @@ SPECIALTIES = (
 _SPEC_RE = re.compile("|".join(re.escape(s) for s in SPECIALTIES))
 
 
-@dataclass
+@record
 class Specialty:
     """One registered specialty (专业) and the validity date printed with it."""
 
@@ -88,7 +88,7 @@ class Specialty:
     until_date: dt.date | None = None
 
 
-@dataclass
+@record
 class Extracted:
     """The certificate fields read from the printed text, with the dates they carry."""
 

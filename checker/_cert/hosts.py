@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from .._record import record
 import os
 from functools import lru_cache
 
@@ -23,7 +23,7 @@ from functools import lru_cache
 DATA_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "official_hosts.json")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class OfficialHost:
     """One official host of the issuer list (data/official_hosts.json)."""
 
@@ -36,7 +36,7 @@ class OfficialHost:
         return host == self.host or (self.include_subdomains and host.endswith("." + self.host))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class HostList:
     """The official hosts and the known URL shorteners."""
 
@@ -76,7 +76,7 @@ def official_hosts() -> HostList:
         return parse_host_list(json.load(fh))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class HostVerdict:
     """How a QR link's host compares with the official list."""
 

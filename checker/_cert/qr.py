@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from .._record import record
 from urllib.parse import parse_qsl, unquote
 
 from ..options import QrInput
@@ -29,7 +29,7 @@ _SCHEMELESS_RE = re.compile(r"^" + _LABEL_CH + r"+(?:[.\u3002\uff0e\uff61]" + _L
 _CTRL_RE = re.compile(r"[\x00-\x20\x7f\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f\u2060\u3000\ufeff]")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Judgement:
     """What one QR payload is: a URL (official or not) or other text, and the finding it gives."""
 

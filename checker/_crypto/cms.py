@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hmac
-from dataclasses import dataclass, field
+from .._record import field, record, replace
 
 from asn1crypto import cms as _cms
 from asn1crypto import core, parser as _asn1_parser, tsp as _tsp, x509 as _x509
@@ -47,7 +47,7 @@ class _ContentInfo(_cms.ContentInfo):
     _oid_specs = dict(_cms.ContentInfo._oid_specs, **{OID_GM_SIGNED_DATA: _cms.SignedData})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SignerData:
     """One SignerInfo, decoded."""
 
@@ -74,7 +74,7 @@ class SignerData:
         return found[0]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SignedDataInfo:
     """A parsed CMS / PKCS #7 SignedData (or GM/T 0010 SignedData)."""
 
@@ -90,7 +90,7 @@ class SignedDataInfo:
         return self.outer_oid == OID_GM_SIGNED_DATA
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TimestampInfo:
     """An RFC 3161 timestamp token found in a signature, checked against the signature value."""
 
@@ -105,7 +105,7 @@ class TimestampInfo:
     problems: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CmsVerification:
     """The outcome of verifying one signer of a SignedData over its content."""
 
@@ -500,8 +500,6 @@ def accept_data_oid_mix(info: SignedDataInfo, v: CmsVerification) -> tuple[CmsVe
     intact), returns ``(v with valid=True and CRYPTO_CONTENT_TYPE_MISMATCH removed, True)``;
     otherwise ``(v, False)``.  Engines report the mix with an info finding of their own.
     """
-    import dataclasses
-
     probs = set(v.problems)
     detail = dict(v.details or ()).get("CRYPTO_CONTENT_TYPE_MISMATCH")
     if (v.valid or not v.intact or "CRYPTO_CONTENT_TYPE_MISMATCH" not in probs
@@ -509,7 +507,7 @@ def accept_data_oid_mix(info: SignedDataInfo, v: CmsVerification) -> tuple[CmsVe
             or (probs & _INVALIDATING) - {"CRYPTO_CONTENT_TYPE_MISMATCH"}
             or detail not in _DATA_OIDS or info.content_type not in _DATA_OIDS or detail == info.content_type):
         return v, False
-    return dataclasses.replace(
+    return replace(
         v, valid=True,
         problems=tuple(p for p in v.problems if p != "CRYPTO_CONTENT_TYPE_MISMATCH"),
         details=tuple(d for d in v.details if d[0] != "CRYPTO_CONTENT_TYPE_MISMATCH")), True

@@ -6,10 +6,10 @@ public data only (the test signer in scripts/ is not used by the checker).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .._record import field, record
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Curve:
     """A short-Weierstrass curve y² = x³ + ax + b over GF(p) with base point G of order n."""
 

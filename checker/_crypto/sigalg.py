@@ -4,7 +4,7 @@ RSA PKCS#1 v1.5 and PSS, ECDSA (P-256/384/521), SM2-with-SM3.  See the package d
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .._record import record
 
 from asn1crypto import algos, core, keys
 
@@ -59,7 +59,7 @@ class _SPKI(core.Sequence):
     _fields = [("algorithm", _AlgId), ("public_key", core.OctetBitString)]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PublicKey:
     """An RSA or EC public key taken from a SubjectPublicKeyInfo."""
 
@@ -128,7 +128,7 @@ def _family(sig_alg_oid: str, digest_oid: str | None) -> tuple[str, str | None]:
     return family, dname
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PssParams:
     """RSASSA-PSS parameters (hash, MGF1 hash, salt length, trailer field)."""
 

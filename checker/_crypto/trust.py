@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from dataclasses import dataclass
+from .._record import record
 
 from . import CryptoError, MalformedCrypto
 from .x509 import Certificate, common_name, fingerprint, load_certificates, readable_name, verify_cert_signature
@@ -39,7 +39,7 @@ MAX_SIGNATURE_CHECKS = 64  # certificate signature verifications per validation 
 MAX_WALK_NODES = 512  # path-building steps per validation
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Anchor:
     """A trusted root certificate and where it came from (bundled, demo or user)."""
 
@@ -52,7 +52,7 @@ class Anchor:
         return self.source == "demo"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ChainResult:
     """The certification path found for a signer certificate and whether it is trusted."""
 

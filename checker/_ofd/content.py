@@ -12,7 +12,7 @@ QR decoding; other formats (JBIG2, BMP, TIFF …) are reported.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .._record import record
 
 from .model import Document, Model
 from .xmlsafe import Node
@@ -20,7 +20,7 @@ from .xmlsafe import Node
 _MAX_SPLIT = 4096  # glyph positions handled per TextCode
 
 
-@dataclass
+@record
 class TextRun:
     """A run of text on an OFD page (TextObject) with its position and size."""
 

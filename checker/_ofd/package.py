@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import struct
 import zlib
-from dataclasses import dataclass
+from .._record import record
 
 from ..errors import EncryptedInput, LimitExceeded, MalformedInput
 from ..limits import Limits
@@ -34,7 +34,7 @@ _CHUNK = 64 * 1024
 _RATIO_FLOOR = 1024 * 1024  # the ratio limit applies once an entry inflates past 1 MiB
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
     """One ZIP entry of an OFD package, from the central directory."""
 

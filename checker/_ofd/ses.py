@@ -39,7 +39,7 @@ as they are in the file.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+from .._record import field, record
 
 from asn1crypto import core, parser
 
@@ -48,7 +48,7 @@ class SesError(ValueError):
     pass
 
 
-@dataclass
+@record
 class SealInfo:
     """An electronic seal (SESeal, GM/T 0031 v1 or GB/T 38540 v4) and its maker's signature."""
 
@@ -75,7 +75,7 @@ class SealInfo:
     maker_messages: tuple[bytes, ...] = ()  # candidate signed messages, preferred first
 
 
-@dataclass
+@record
 class SesSignature:
     """An electronic signature (SES_Signature) over an OFD's protected files."""
 

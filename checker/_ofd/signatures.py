@@ -24,7 +24,7 @@ import base64
 import binascii
 import datetime as _dt
 import hmac
-from dataclasses import dataclass, field
+from .._record import field, record
 
 from asn1crypto import core
 from asn1crypto import x509 as _x509
@@ -49,7 +49,7 @@ _CHECK_METHODS = {
 }
 
 
-@dataclass
+@record
 class RefCheck:
     """One protected file of a signature: its recorded digest against the package."""
 
@@ -58,7 +58,7 @@ class RefCheck:
     status: str  # "ok" | "mismatch" | "missing"
 
 
-@dataclass
+@record
 class SigResult:
     """The verification outcome of one OFD signature or seal."""
 

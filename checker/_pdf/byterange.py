@@ -1,12 +1,12 @@
 """/ByteRange and /Contents checks (the structural half of a PDF signature)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .._record import field, record
 
 from .objects import PdfString
 
 
-@dataclass
+@record
 class RangeCheck:
     """Whether a signature's /ByteRange covers the file as it must."""
 

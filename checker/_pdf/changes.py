@@ -21,7 +21,7 @@ Policy (stricter than pyHanko's default DiffPolicy where in doubt; see tests/tes
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .._record import field, record
 
 from .. import messages
 from ..errors import LimitExceeded
@@ -36,7 +36,7 @@ def wording(key: str, params: dict) -> tuple[str, str]:
     return messages.render(msg.en, params), messages.render(msg.zh, params)
 
 
-@dataclass
+@record
 class Problem:
     """A change after signing that matters (or may matter) for the signature."""
 
@@ -54,7 +54,7 @@ class Problem:
         return wording(self.key, self.params)[1]
 
 
-@dataclass
+@record
 class ChangeReport:
     """The changes made by the revisions after a signature: harmful and harmless ones."""
 
@@ -111,7 +111,7 @@ def same(a, b, depth: int = 0) -> bool:
 # roles of the objects of one revision
 
 
-@dataclass
+@record
 class Roles:
     """Object numbers of the document's structural objects (catalog, pages, form, …)."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import hmac
-from dataclasses import dataclass, field
+from .._record import field, record
 
 from .. import messages
 from .._crypto import CryptoError
@@ -15,7 +15,7 @@ SUBFILTER_SHA1 = "adbe.pkcs7.sha1"
 SUBFILTER_TS = "ETSI.RFC3161"
 
 
-@dataclass
+@record
 class CmsOutcome:
     """The cryptographic outcome of a PDF signature's CMS over its byte ranges."""
 

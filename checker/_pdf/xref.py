@@ -12,7 +12,7 @@ loop, a bogus offset or an ambiguous hybrid entry raise :class:`MalformedInput`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from .._record import field, record
 
 from ..errors import LimitExceeded, MalformedInput
 from .objects import Name, Parser, PdfDict, Stream, finish_stream, parse_indirect, skip_ws
@@ -24,7 +24,7 @@ _TABLE_ROW = re.compile(rb"(\d{10}) (\d{5}) ([nf])(?: \r| \n|\r\n| ?\n| ?\r|  )"
 _SUBSECTION = re.compile(rb"(\d{1,20})[ \t]+(\d{1,20})[ \t]*(?:\r\n|\r|\n)")
 
 
-@dataclass
+@record
 class XrefSection:
     """One cross-reference section (table, stream or hybrid) and its trailer."""
 
@@ -39,7 +39,7 @@ class XrefSection:
     xrefstm_end: int = 0
 
 
-@dataclass
+@record
 class RevisionView:
     """The objects of the file as one revision saw them (data[:end])."""
 
