@@ -1,4 +1,5 @@
-"""Native QR decoding for the CLI: pypdfium2 renders PDF pages, zxing-cpp decodes, Pillow opens images.
+"""Native QR decoding for the CLI: PDFium renders PDF pages (:mod:`checker.pdfium_render`, the
+library from the pypdfium2 wheel), zxing-cpp decodes, Pillow opens images.
 
 The core never imports this module; :mod:`checker.cli` injects :class:`NativeQrDecoder` through
 ``Options.qr_decoder`` when the optional dependencies are installed (``pip install checker[qr]``).
@@ -38,14 +39,18 @@ class NativeQrDecoder:
 
     def __init__(self, background: "_Background | None" = None) -> None:
         self._background = background
-        # Present?  (ImportError → the CLI reports QR as not checked.)  They are imported on first
-        # use: an OFD never loads pdfium (~50 ms of the CLI's start-up).  A module that is present
-        # but fails to import raises in decode_*, which the core reports as QR_DECODE_FAILED.
+        # Present?  (ImportError → the CLI reports QR as not checked.)  They are loaded on first
+        # use: an OFD never loads pdfium, a PDF never loads Pillow.  A module that is present but
+        # fails to load raises in decode_*, which the core reports as QR_DECODE_FAILED.
         import importlib.util
 
-        for name in ("PIL", "pypdfium2", "zxingcpp"):
+        from .pdfium_render import library_path
+
+        for name in ("PIL", "zxingcpp"):
             if importlib.util.find_spec(name) is None:
                 raise ImportError(f"No module named {name!r}")
+        if library_path() is None:
+            raise ImportError("No module named 'pypdfium2_raw' (libpdfium)")
 
     # -- PDF ----------------------------------------------------------------------------------
     def decode_pdf(self, data: bytes, max_pages: int) -> Sequence[QrInput]:
@@ -54,32 +59,27 @@ class NativeQrDecoder:
             found = background.result(data, max_pages)
             if found is not None:
                 return found
-        import pypdfium2 as pdfium
+        from .pdfium_render import Document, PdfiumError
 
         out: list[QrInput] = []
         try:
-            pdf = pdfium.PdfDocument(data)
-        except pdfium.PdfiumError:
+            pdf = Document(data)
+        except PdfiumError:
             return out  # the PDF engine reports broken files; nothing to decode here
-        try:
+        with pdf:
             for index in range(min(len(pdf), max_pages)):
-                page = pdf[index]
-                try:
-                    w, h = page.get_size()
+                with pdf.page(index) as page:
+                    w, h = page.size()
                     found: list[QrInput] = []
                     for scale in RENDER_SCALES:
                         if w * h * scale * scale > MAX_RENDER_PIXELS:
                             scale = (MAX_RENDER_PIXELS / max(w * h, 1.0)) ** 0.5
-                        bitmap = page.render(scale=scale, grayscale=True)
-                        image = bitmap.to_pil()
-                        found = self._decode(image, f"page {index + 1}")
+                        width, height, pixels = page.render(scale)
+                        image = memoryview(pixels).cast("B", (height, width))
+                        found = self._decode(image, width, height, f"page {index + 1}")
                         if found:
                             break
                     out.extend(found)
-                finally:
-                    page.close()
-        finally:
-            pdf.close()
         return out
 
     # -- images (OFD resources) ----------------------------------------------------------------
@@ -105,20 +105,20 @@ class NativeQrDecoder:
         if min(image.size) < 300:
             factor = max(2, 300 // max(1, min(image.size)))
             image = image.resize((image.width * factor, image.height * factor), Image.NEAREST)
-        found = self._decode(image, source)
+        found = self._decode(image, image.width, image.height, source)
         # the box is relative to the image here; the page position is unknown
         return found
 
     # -- shared ------------------------------------------------------------------------------
     @staticmethod
-    def _decode(image, source: str) -> list[QrInput]:
+    def _decode(image, W: int, H: int, source: str) -> list[QrInput]:
+        """zxing-cpp on ``image`` (a Pillow image or grey pixels as a (H, W) memoryview)."""
         import zxingcpp
 
         results = zxingcpp.read_barcodes(
             image, formats=zxingcpp.BarcodeFormat.QRCode, try_rotate=True, try_downscale=True
         )
         out = []
-        W, H = image.size
         for r in results:
             if not r.valid or not r.text:
                 continue
@@ -138,7 +138,7 @@ class _Background:
     """Run ``self._work()`` in a forked child while this process runs the checks; collect its
     JSON answer once.
 
-    The CLI's start-up is mostly imports: the QR libraries (pypdfium2, Pillow, zxing-cpp) in the
+    The CLI's start-up is mostly imports: the QR libraries (PDFium or Pillow, zxing-cpp) in the
     child and the engines here load on two cores at once.  POSIX with two or more CPUs only;
     anywhere else (or on any problem) the answer is None and the caller decodes in process, so
     the result never depends on whether this ran.

@@ -256,9 +256,10 @@ def bench_startup(runs: int) -> dict:
         "import checker": "import checker",
         "+ engines (pdf, ofd, cert, cms, trust)": "import checker, checker._pdf, checker._ofd, checker._cert, "
                                                   "checker._crypto.cms, checker._crypto.trust",
-        "+ QR libraries (pypdfium2, zxing-cpp, Pillow)": "import checker, checker._pdf, checker._ofd, checker._cert, "
-                                                         "checker._crypto.cms, checker._crypto.trust, "
-                                                         "PIL.Image, pypdfium2, zxingcpp",
+        "+ QR libraries (PDFium by ctypes, zxing-cpp)": "import checker, checker._pdf, checker._ofd, checker._cert, "
+                                                        "checker._crypto.cms, checker._crypto.trust, zxingcpp, "
+                                                        "checker.pdfium_render as r; r._library()",
+        "QR libraries the old way (pypdfium2, Pillow)": "import pypdfium2, PIL.Image",
         # pypdf is no longer on the CLI's path (own text extractor; pypdf only as its fallback)
         "import pypdf alone (fallback only)": "import pypdf",
     }
