@@ -23,7 +23,7 @@ def _esc_ucs2(s: str) -> str:
     return "<" + s.encode("utf-16-be").hex().upper() + ">"
 
 
-def make_pdf(lines: list[str], qr_text: str | None = None, *, title: str = "") -> bytes:
+def make_pdf(lines: list[str], qr_text: str | None = None, *, title: str = "", qr_size_pt: float = 150) -> bytes:
     width, height = 595, 842
     content = io.StringIO()
     content.write("BT /F1 14 Tf 72 770 Td 20 TL\n")
@@ -54,8 +54,9 @@ def make_pdf(lines: list[str], qr_text: str | None = None, *, title: str = "") -
             + data
             + b"\nendstream"
         )
-        # QR of 150 pt at the lower right (2.5 cm modules are plenty for zxing)
-        content.write(f"q 150 0 0 150 {width - 72 - 150} 72 cm /Im1 Do Q\n")
+        # QR of 150 pt (5.3 cm) at the lower right unless asked otherwise
+        q = qr_size_pt
+        content.write(f"q {q:g} 0 0 {q:g} {width - 72 - q:g} 72 cm /Im1 Do Q\n")
     stream = content.getvalue().encode("latin-1")
     content_ref = add(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     font_desc = add(

@@ -583,3 +583,22 @@ def test_pdf_qr_path_can_start_right_after_the_last_one(ui, tmp_path):
     }""", data)
     assert all("error" not in n and n["qr"] is not None for n in notes), notes
     assert len({n["qr"] for n in notes}) == 1, notes
+
+
+@pytest.mark.parametrize("size_pt,renders", [(150, 1), (22, 2)])
+def test_pdf_qr_small_codes_get_a_second_larger_rendering(ui, size_pt, renders):
+    """Page 1 is rendered 1600 px long first (half the time of 2200 px) and at 2200 px only when
+    nothing was found: a normal QR code takes one rendering, a tiny one (22 pt, 7.8 mm, under
+    2 px per module at 1600 px) is still read, on the second."""
+    url = "https://zfcxjw.cq.gov.cn/zwfw/jzs/zsyz?regNo=%E6%B8%9D250012345678&sample=1"
+    data = list(make_pdf(["姓名：张三"], url, qr_size_pt=size_pt))
+    out = ui.page.evaluate("""async (data) => {
+        const m = await import(new URL("../assets/checker/qr.mjs", location.href).href);
+        performance.clearMarks("cqc-render-start");
+        const r = await m.pdfQr(new Uint8Array(data).buffer);
+        return {texts: (r.qr || []).map((q) => q.text), note: r.note, preview: !!r.preview,
+                renders: performance.getEntriesByName("cqc-render-start").length};
+    }""", data)
+    assert out["texts"] == [url], out
+    assert out["preview"], out
+    assert out["renders"] == renders, out

@@ -2,9 +2,12 @@
 // qr-worker.mjs.  All runtime files are self-hosted (see paths.mjs).
 import { PATHS, spawnWorker } from "./paths.mjs";
 
-// Long side of the rendered page in pixels: QR modules of a certificate QR (~2.5 cm on A4)
-// get 4+ px each, enough for zxing; larger only costs time.
-const RENDER_LONG_SIDE = 2200;
+// Long side of the rendered page in pixels, tried in order until a QR code is found.  At 1600 px
+// (137 dpi on A4) a certificate QR of ~2.5 cm gets ~3.5 px per module, which zxing reads; the
+// page renders and decodes in about half the time of 2200 px (measured: 105 + 79 ms there).
+// 2200 px (4+ px per module) is the second try for smaller or denser codes, so nothing is
+// missed that the single 2200 px rendering found.
+const RENDER_LONG_SIDES = [1600, 2200];
 const PREVIEW_WIDTH = 640;
 
 let pdfjsPromise = null;
@@ -215,30 +218,34 @@ export async function pdfQr(bytes) {
   try {
     const page = await within(doc.getPage(1), left());
     const base = page.getViewport({ scale: 1 });
-    const scale = Math.min(4, RENDER_LONG_SIDE / Math.max(base.width, base.height));
-    const viewport = page.getViewport({ scale });
-    const canvas = document.createElement("canvas");
-    canvas.width = Math.ceil(viewport.width);
-    canvas.height = Math.ceil(viewport.height);
-    performance.mark("cqc-render-start");
-    // `canvas` only, no `canvasContext`: with a context pdf.js paints on this thread; without,
-    // its renderer worker paints and the page just receives the finished frame.
-    renderTask = page.render({ canvas, viewport, background: "#ffffff", annotationMode: lib.AnnotationMode ? lib.AnnotationMode.ENABLE : 1 });
-    await within(renderTask.promise, left());
-    renderTask = null;
-    performance.mark("cqc-render-end");
-    // No getImageData here: reading 3+ megapixels back costs the main thread 100+ ms.  A
-    // bitmap snapshot is cheap; qr-worker turns it into pixels off the main thread.
-    const bitmap = await createImageBitmap(canvas);
-    performance.mark("cqc-bitmap-end");
-    const preview = figure(previewCanvas(canvas), "第 1 页预览（红框：识别到的二维码）");
-    performance.mark("cqc-preview-end");
-    canvas.width = canvas.height = 0; // free the big bitmap
-    let decoded;
-    try {
-      decoded = await decodeInWorker({ bitmap }, [bitmap]);
-    } catch (err) {
-      return { qr: null, preview, note: "二维码识别组件加载失败，未识别二维码。" };
+    let preview = null;
+    let decoded = { codes: [] };
+    for (const longSide of RENDER_LONG_SIDES) {
+      const scale = Math.min(4, longSide / Math.max(base.width, base.height));
+      const viewport = page.getViewport({ scale });
+      const canvas = document.createElement("canvas");
+      canvas.width = Math.ceil(viewport.width);
+      canvas.height = Math.ceil(viewport.height);
+      performance.mark("cqc-render-start");
+      // `canvas` only, no `canvasContext`: with a context pdf.js paints on this thread; without,
+      // its renderer worker paints and the page just receives the finished frame.
+      renderTask = page.render({ canvas, viewport, background: "#ffffff", annotationMode: lib.AnnotationMode ? lib.AnnotationMode.ENABLE : 1 });
+      await within(renderTask.promise, left());
+      renderTask = null;
+      performance.mark("cqc-render-end");
+      // No getImageData here: reading megapixels back costs the main thread 100+ ms.  A bitmap
+      // snapshot is cheap; qr-worker turns it into pixels off the main thread.
+      const bitmap = await createImageBitmap(canvas);
+      performance.mark("cqc-bitmap-end");
+      if (!preview) preview = figure(previewCanvas(canvas), "第 1 页预览（红框：识别到的二维码）");
+      performance.mark("cqc-preview-end");
+      canvas.width = canvas.height = 0; // free the big bitmap
+      try {
+        decoded = await decodeInWorker({ bitmap }, [bitmap]);
+      } catch (err) {
+        return { qr: null, preview, note: "二维码识别组件加载失败，未识别二维码。" };
+      }
+      if (decoded.codes.length || scale >= 4) break;
     }
     const qr = decoded.codes.map((c) => ({ text: c.text, source: "page 1", box: c.box }));
     outline(preview, qr.map((q) => q.box));
