@@ -121,3 +121,14 @@ def test_standalone_validity_fills_undated_specialties():
 def test_wide_gap_ends_employer():
     f = fields("聘用企业：重庆示例建设工程有限公司      统一社会信用代码 91500000MA5U000000")
     assert f["employer"] == "重庆示例建设工程有限公司"
+
+
+def test_norm_name_dots_and_spacing():
+    from checker._cert.patterns import norm_name
+
+    for dot in "\u00b7\u30fb\u2027\u2022\uff65":
+        assert norm_name(f"买买提{dot}艾力") == "买买提·艾力"
+    assert norm_name(" 张　三 ") == "张三"  # CJK: inner spaces dropped
+    assert norm_name("Zhang   San") == "Zhang San"  # otherwise collapsed
+    assert norm_name("\u3400 x") == "\u3400x" and norm_name("\u9fff x") == "\u9fffx"  # range ends
+    assert norm_name("\u3131 x") == "\u1100 x" and norm_name("\ua000 x") == "\ua000 x"  # outside the range (NFKC first)

