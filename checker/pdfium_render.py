@@ -87,7 +87,20 @@ def _library():
     return _lib
 
 
-class Document:
+class _Closing:
+    """``with``: close() at the end."""
+
+    def close(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class Document(_Closing):
     """A PDF opened by PDFium; ``with Document(data) as doc: doc.page(0).render(3.0)``.
 
     Raises PdfiumError when PDFium cannot open it (damaged, encrypted with a password)."""
@@ -113,14 +126,8 @@ class Document:
             self._lib.FPDF_CloseDocument(self._doc)
             self._doc = None
 
-    def __enter__(self) -> "Document":
-        return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-
-class Page:
+class Page(_Closing):
     """One loaded page; close it (or use ``with``) before its document."""
 
     def __init__(self, lib, handle) -> None:
@@ -155,9 +162,3 @@ class Page:
         if self._page:
             self._lib.FPDF_ClosePage(self._page)
             self._page = None
-
-    def __enter__(self) -> "Page":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
