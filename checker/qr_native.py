@@ -42,15 +42,13 @@ class NativeQrDecoder:
         # Present?  (ImportError → the CLI reports QR as not checked.)  They are loaded on first
         # use: an OFD never loads pdfium, a PDF never loads Pillow.  A module that is present but
         # fails to load raises in decode_*, which the core reports as QR_DECODE_FAILED.
+        # (pypdfium2_raw: the package of the pypdfium2 wheel that holds libpdfium, which
+        # checker.pdfium_render loads; that module imports ctypes, so it is not imported here.)
         import importlib.util
 
-        from .pdfium_render import library_path
-
-        for name in ("PIL", "zxingcpp"):
+        for name in ("PIL", "pypdfium2_raw", "zxingcpp"):
             if importlib.util.find_spec(name) is None:
                 raise ImportError(f"No module named {name!r}")
-        if library_path() is None:
-            raise ImportError("No module named 'pypdfium2_raw' (libpdfium)")
 
     # -- PDF ----------------------------------------------------------------------------------
     def decode_pdf(self, data: bytes, max_pages: int) -> Sequence[QrInput]:

@@ -124,3 +124,16 @@ def test_pdf_qr_decoding_loads_neither_pypdfium2_nor_pillow():
     env = {**__import__("os").environ, "PYTHONPATH": str(ROOT / "scripts")}
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
     assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_constructing_the_decoder_does_not_load_ctypes():
+    """The CLI's parent process builds the decoder and forks; only the child renders.  ctypes
+    and the library stay out of the parent (its start-up is the CLI's critical path)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from checker.qr_native import NativeQrDecoder; NativeQrDecoder(); "
+            "bad = [m for m in ('ctypes', 'checker.pdfium_render') if m in sys.modules]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert p.returncode == 0, p.stdout + p.stderr
