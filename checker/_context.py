@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import time
-from ._record import field, record
 
+from ._record import field, record
 from .errors import TimeLimitExceeded
 from .limits import Limits
 from .options import Options, QrInput

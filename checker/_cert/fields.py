@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from .._record import field, record
 
+from .._record import field, record
 from .idcard import ID_RE
 from .patterns import REGNO_RE, find_dates, nfkc, norm_name, norm_regno
 

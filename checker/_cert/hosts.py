@@ -15,9 +15,10 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from .._record import record
 import os
 from functools import lru_cache
+
+from .._record import record
 
 # os.path, not pathlib: one import less at start-up (the CLI's time is mostly imports)
 DATA_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "official_hosts.json")

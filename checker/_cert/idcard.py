@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+
 from .._record import record
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

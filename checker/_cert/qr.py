@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from .._record import record
 from urllib.parse import parse_qsl, unquote
 
+from .._record import record
 from ..options import QrInput
 from .hosts import HostList, classify_host, official_hosts
 from .patterns import NAME_KEYS, PROVINCES, REGNO_KEYS, find_regnos, norm_name, norm_regno

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import hmac
-from .._record import field, record, replace
 
 from asn1crypto import cms as _cms
 from asn1crypto import core, parser as _asn1_parser, tsp as _tsp, x509 as _x509
 
+from .._record import field, record, replace
 from . import CryptoError, MalformedCrypto, UnsupportedAlgorithm
 from .digest import WEAK_DIGESTS, hash_bytes, hash_chunks, name_for_oid
 from .sigalg import describe as _describe, digest_for as _digest_for, verify as _verify

@@ -4,10 +4,10 @@ RSA PKCS#1 v1.5 and PSS, ECDSA (P-256/384/521), SM2-with-SM3.  See the package d
 """
 from __future__ import annotations
 
-from .._record import record
 
 from asn1crypto import algos, core, keys
 
+from .._record import record
 from . import DEFAULT_SM2_ID, MalformedCrypto, UnsupportedAlgorithm
 from . import ecdsa as _ecdsa
 from . import rsa as _rsa

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from .._record import record
 
+from .._record import record
 from . import CryptoError, MalformedCrypto
 from .x509 import Certificate, common_name, fingerprint, load_certificates, readable_name, verify_cert_signature
 

@@ -12,8 +12,8 @@ QR decoding; other formats (JBIG2, BMP, TIFF …) are reported.
 """
 from __future__ import annotations
 
-from .._record import record
 
+from .._record import record
 from .model import Document, Model
 from .xmlsafe import Node
 

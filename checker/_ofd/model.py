@@ -18,8 +18,8 @@ falls back in that order (:meth:`Model.resolve`).  Every file is classified:
 from __future__ import annotations
 
 import posixpath
-from .._record import field, record
 
+from .._record import field, record
 from ..errors import MalformedInput
 from .package import Package
 from .xmlsafe import Node, parse

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import struct
 import zlib
-from .._record import record
 
+from .._record import record
 from ..errors import EncryptedInput, LimitExceeded, MalformedInput
 from ..limits import Limits
 

@@ -39,9 +39,10 @@ as they are in the file.
 from __future__ import annotations
 
 import datetime as _dt
-from .._record import field, record
 
 from asn1crypto import core, parser
+
+from .._record import field, record
 
 
 class SesError(ValueError):

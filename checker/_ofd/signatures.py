@@ -24,11 +24,11 @@ import base64
 import binascii
 import datetime as _dt
 import hmac
-from .._record import field, record
 
 from asn1crypto import core
 from asn1crypto import x509 as _x509
 
+from .._record import field, record
 from .. import messages
 from ..errors import CheckerError
 from ..result import SignatureReport

@@ -1,8 +1,8 @@
 """/ByteRange and /Contents checks (the structural half of a PDF signature)."""
 from __future__ import annotations
 
-from .._record import field, record
 
+from .._record import field, record
 from .objects import PdfString
 
 

@@ -21,8 +21,8 @@ Policy (stricter than pyHanko's default DiffPolicy where in doubt; see tests/tes
 """
 from __future__ import annotations
 
-from .._record import field, record
 
+from .._record import field, record
 from .. import messages
 from ..errors import LimitExceeded
 from .fields import walk_fields

@@ -1,8 +1,8 @@
 """AcroForm field tree walk: signature fields, their widgets and values (bounded)."""
 from __future__ import annotations
 
-from .._record import field, record
 
+from .._record import field, record
 from ..errors import LimitExceeded, MalformedInput
 from .objects import PdfDict, Ref
 

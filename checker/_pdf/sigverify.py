@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import hmac
-from .._record import field, record
 
+from .._record import field, record
 from .. import messages
 from .._crypto import CryptoError
 from .byterange import der_length

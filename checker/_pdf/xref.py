@@ -12,8 +12,8 @@ loop, a bogus offset or an ambiguous hybrid entry raise :class:`MalformedInput`.
 from __future__ import annotations
 
 import re
-from .._record import field, record
 
+from .._record import field, record
 from ..errors import LimitExceeded, MalformedInput
 from .objects import Name, Parser, PdfDict, Stream, finish_stream, parse_indirect, skip_ws
 from .streams import DecodeBudget, decode_stream

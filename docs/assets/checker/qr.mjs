@@ -5,8 +5,10 @@ import { PATHS, spawnWorker } from "./paths.mjs";
 // Long side of the rendered page in pixels, tried in order until a QR code is found.  At 1600 px
 // (137 dpi on A4) a certificate QR of ~2.5 cm gets ~3.5 px per module, which zxing reads; the
 // page renders and decodes in about half the time of 2200 px (measured: 105 + 79 ms there).
-// 2200 px (4+ px per module) is the second try for smaller or denser codes, so nothing is
-// missed that the single 2200 px rendering found.
+// 2200 px (4+ px per module) is the second try for smaller or denser codes when the first finds
+// none (as the CLI does with 216 and 360 dpi).  A page whose first rendering shows a code is not
+// rendered again, so a second code too small for 1600 px beside it would go unread; a
+// certificate carries one, and a page changed to carry two fails its signature check anyway.
 const RENDER_LONG_SIDES = [1600, 2200];
 const PREVIEW_WIDTH = 640;
 
