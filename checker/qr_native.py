@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 RENDER_SCALES = (3.0, 5.0)  # 216 and 360 dpi; the second only when the first finds nothing
 MAX_RENDER_PIXELS = 40_000_000  # per page bitmap (a huge MediaBox must not exhaust memory)
+MAX_RENDER_SIDE = 32_000  # pixels; zxing-cpp refuses images wider or taller than 65 535
 MAX_IMAGE_PIXELS = 40_000_000  # decoded image size (decompression bombs)
 
 
@@ -72,6 +73,7 @@ class NativeQrDecoder:
                     for scale in RENDER_SCALES:
                         if w * h * scale * scale > MAX_RENDER_PIXELS:
                             scale = (MAX_RENDER_PIXELS / max(w * h, 1.0)) ** 0.5
+                        scale = min(scale, MAX_RENDER_SIDE / max(w, h, 1.0))  # zxing's limit
                         width, height, pixels = page.render(scale)
                         image = memoryview(pixels).cast("B", (height, width))
                         found = self._decode(image, width, height, f"page {index + 1}")

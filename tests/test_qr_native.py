@@ -49,6 +49,18 @@ def test_pdf_without_qr_and_broken_pdf(decoder):
     assert decoder.decode_pdf(b"%PDF-1.7\nnot really a pdf", 10) == []
 
 
+@pytest.mark.parametrize("box", [b"[0 0 1e30 1e30]", b"[0 0 0 0]", b"[0 0 -100 50]", b"[0 0 14400 1]",
+                                 b"[0 0 1 14400]", b"[0 0 99999999 99999999]"])
+def test_extreme_page_boxes_give_no_codes_and_no_error(decoder, box):
+    """Rendering is bounded by pixel count and side length (zxing-cpp refuses sides over 65 535:
+    a 14 400 x 1 pt page at 360 dpi is 72 000 px wide and used to end as QR_DECODE_FAILED)."""
+    from testkit import pdfsign
+
+    objs = {1: b"<< /Type /Catalog /Pages 2 0 R >>", 2: b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>", 3: b"<< >>",
+            4: b"<< /Type /Page /Parent 2 0 R /MediaBox " + box + b" >>"}
+    assert decoder.decode_pdf(pdfsign.write_full(objs, root=1, info=3), 2) == []
+
+
 def test_max_pages_respected(decoder, fonts):
     data = _pdf(fonts)
     assert decoder.decode_pdf(data, 0) == []
