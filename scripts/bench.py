@@ -254,7 +254,7 @@ def bench_startup(runs: int) -> dict:
     steps = {
         "python -c pass": "pass",
         "import checker": "import checker",
-        "+ engines (pdf, ofd, cert, cms, trust)": "import checker, checker._pdf, checker._ofd, checker._cert, "
+        "+ engines (pdf, ofd, cert, cms, trust)": "import checker, checker._pdf, checker._ofd, checker._ofd.signatures, checker._cert, "
                                                   "checker._crypto.cms, checker._crypto.trust",
         "+ QR libraries (PDFium by ctypes, zxing-cpp)": "import checker, checker._pdf, checker._ofd, checker._cert, "
                                                         "checker._crypto.cms, checker._crypto.trust, zxingcpp, "

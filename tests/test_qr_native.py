@@ -306,3 +306,19 @@ def test_cli_json_is_the_same_with_the_background_decoder():
     assert got == want
     assert any(r["qr"] for r in got if r["format"] == "pdf")  # QR codes were decoded at all
     assert any(r["qr"] for r in got if r["format"] == "ofd")
+
+
+def test_listing_an_ofd_s_images_loads_no_crypto():
+    """The CLI's QR child lists an OFD's images (checker.check.list_images) while the parent
+    checks the seals; the listing needs no CMS/SES code (importing it cost the child ~40 ms)."""
+    import subprocess
+    import sys
+
+    from cert_samples_util import sample_dir
+
+    code = ("import sys; from checker.check import list_images; "
+            f"found = list_images(open({str(sample_dir() / 'sample-sm2.ofd')!r}, 'rb').read()); "
+            "bad = [m for m in ('asn1crypto', 'checker._ofd.signatures', 'checker._crypto.cms') if m in sys.modules]; "
+            "print(len(found), bad); sys.exit(1 if bad or not found else 0)")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stdout + p.stderr

@@ -18,7 +18,7 @@ A signature ``covers_whole_file`` when it alone covers all visible files.
 from __future__ import annotations
 
 from .._context import Context, EngineOutput
-from . import content, signatures
+from . import content
 from .model import ATTACHMENT, METADATA, SIGNATURE, VISIBLE, Model
 from .package import Package
 
@@ -29,6 +29,10 @@ def _open(data: bytes, ctx: Context) -> Model:
 
 
 def analyse_ofd(data: bytes, ctx: Context) -> EngineOutput:
+    # here, not at the top: list_images (the CLI's QR child, the browser's image list) needs no
+    # crypto, and importing it (asn1crypto and the CMS/SES code) cost that child ~40 ms
+    from . import signatures
+
     model = _open(data, ctx)
     out = EngineOutput(pages=len(model.pages))
     for kind, loc in model.missing:

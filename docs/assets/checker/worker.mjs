@@ -302,7 +302,7 @@ async function boot() {
 // hot WebAssembly functions before the user's first file (measured: with the memory snapshot,
 // which skips the imports that used to do this, the first check took ~0.5 s of Python).
 const WARM_UP = `
-import checker._pdf, checker._pdf.text, checker._ofd, checker._cert, checker._crypto.cms, checker._crypto.trust
+import checker._pdf, checker._pdf.text, checker._ofd, checker._ofd.signatures, checker._cert, checker._crypto.cms, checker._crypto.trust
 
 def _warm_up():
     from checker._crypto import sm2
