@@ -478,20 +478,24 @@ def table(results: dict) -> str:
                                                ensure_ascii=False)]
     lines += ["", "Targets:"]
     for name, (value, target, ok) in results.get("targets", {}).items():
-        lines.append(f"  {'MET ' if ok else 'MISS'} {name}: {value} (target {target})")
+        status = "INFO" if ok is None else "MET " if ok else "MISS"
+        lines.append(f"  {status} {name}: {value} ({'for comparison' if ok is None else 'target'} {target})")
     return "\n".join(lines)
 
 
 def judge(results: dict) -> dict:
     t = {}
-    one = [r for r in results["cli"] if r["file"] in ("sample-sm2.pdf", "sample-sm2.ofd", "sample-rsa.pdf")]
+    # every 1-page certificate of the sample set (signed with each algorithm, PDF and OFD, tampered)
+    one = [r for r in results["cli"] if r["file"].startswith(("sample-", "tampered-"))]
     if one:
         worst = max(r["ours_qr_s"] for r in one)
         t["cli_whole_process_one_certificate_s (with QR)"] = (round(worst, 3), TARGETS["cli_whole_process_s"],
                                                               worst <= TARGETS["cli_whole_process_s"])
         worst_cpu = max(r["ours_qr_cpu_s"] for r in one)
-        t["cli_one_certificate_cpu_s (with QR; user+sys)"] = (round(worst_cpu, 3), TARGETS["cli_whole_process_s"],
-                                                             worst_cpu <= TARGETS["cli_whole_process_s"])
+        # not an issue target (ok=None: printed as INFO): both processes' CPU, i.e. about the wall
+        # time on a one-core machine, where the CLI decodes the QR code in process
+        t["cli_one_certificate_cpu_s (with QR; user+sys of both processes)"] = (
+            round(worst_cpu, 3), TARGETS["cli_whole_process_s"], None)
         worst_nq = max(r["ours_noqr_s"] for r in one)
         t["cli_whole_process_one_certificate_s (--no-qr)"] = (round(worst_nq, 3), TARGETS["cli_whole_process_s"],
                                                               worst_nq <= TARGETS["cli_whole_process_s"])
