@@ -1,4 +1,4 @@
-"""The CLI's native QR decoder (pypdfium2 + zxing-cpp + Pillow) on real renderings."""
+"""The CLI's native QR decoder (PDFium via checker.pdfium_render, zxing-cpp, Pillow) on real renderings."""
 import io
 import struct
 import zlib

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 import os
+import unicodedata
 from functools import lru_cache
 
+from .._paths import DATA_DIR
 from .._record import record
 
-# os.path, not pathlib: one import less at start-up (the CLI's time is mostly imports)
-DATA_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "official_hosts.json")
+DATA_FILE = os.path.join(DATA_DIR, "official_hosts.json")
 
 
 @record(frozen=True)

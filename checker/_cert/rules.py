@@ -7,11 +7,12 @@ import os
 import re
 from functools import lru_cache
 
+from .._paths import DATA_DIR
 from .fields import FIELD_LABELS_EN, FIELD_LABELS_ZH, Extracted
 from .idcard import PROBLEM_TEXT, parse_id
 from .patterns import REGNO_STRICT, nfkc
 
-BODIES_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "issuing_bodies.json")
+BODIES_FILE = os.path.join(DATA_DIR, "issuing_bodies.json")
 CORE_KEYS = ("name", "gender", "birth_date", "id_number", "reg_number", "employer", "specialties", "issuer", "issue_date")
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 
+from .._paths import DATA_DIR
 from .._record import record
 from . import CryptoError, MalformedCrypto
 from .x509 import Certificate, common_name, fingerprint, load_certificates, readable_name, verify_cert_signature
@@ -23,8 +24,7 @@ TYPE_CHECKING = False  # typing is not imported at run time: the CLI's time is m
 if TYPE_CHECKING:
     from typing import Iterable, Sequence
 
-# os.path, not pathlib: one import less at start-up (the CLI's time is mostly imports)
-_DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "trust")
+_DATA = os.path.join(DATA_DIR, "trust")
 
 # Critical extensions we understand (others make the certificate suspect).
 _KNOWN_CRITICAL = {
