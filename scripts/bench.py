@@ -5,7 +5,7 @@
 Everything is measured in ONE run on the same files:
 
 * corpus: the sample certificates (``scripts/make_samples.py``), a signed 20-page PDF, a signed
-  ~50 MB PDF (large incompressible image streams), the OFD files of ``../shared/corpus/ofd-real``;
+  ~50 MB PDF (large incompressible image streams), the OFD files of ``tests/corpus/ofd-real``;
 * CLI whole process (``python -m checker``, with and without QR decoding) vs ``pyhanko sign
   validate`` and ``pdfsig`` on the same PDFs: medians of ``--runs`` runs and ratios;
 * in process: ``check_bytes`` per file, the signature check alone (CMS parse + digest + signature
@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
 PY = sys.executable
 TODAY = "2026-11-23"
-OFD_REAL = ROOT.parent / "shared" / "corpus" / "ofd-real"
+OFD_REAL = ROOT / "tests" / "corpus" / "ofd-real"
 DEMO_TRUST = ROOT / "checker" / "data" / "trust" / "demo"
 TARGETS = {
     "cli_whole_process_s": 0.25,

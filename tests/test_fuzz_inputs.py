@@ -70,7 +70,7 @@ _CORPUS = {p.name: p for k in ("pdf", "ofd") for p in seeds.corpus_files(k)}
 @settings(FAST, max_examples=100)
 @given(name=st.sampled_from(sorted(_CORPUS) or ["-"]), ops=OPS)
 def test_mutated_corpus_files(name, ops):
-    assert _CORPUS, "shared corpus missing"
+    assert _CORPUS, "corpus missing (tests/corpus)"
     data = mutate.apply(_CORPUS[name].read_bytes(), ops)
     mutate.check_one(data, name, checker.Options())
 

@@ -127,15 +127,15 @@ def test_huge_stream_length_is_bounded_and_never_passes(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["minimal-aes256.pdf", "minimal-rc4.pdf"])
-def test_encrypted_pdf_is_error(shared_corpus, name):
-    r = checker.check_bytes((shared_corpus / "pdf-pyhanko" / name).read_bytes(), name)
+def test_encrypted_pdf_is_error(corpus_root, name):
+    r = checker.check_bytes((corpus_root / "pdf-pyhanko" / name).read_bytes(), name)
     assert r.verdict == "error"
     assert "INPUT_ENCRYPTED" in {f.code for f in r.findings}
 
 
-def test_malformed_encrypt_dict_is_not_a_crash(shared_corpus):
+def test_malformed_encrypt_dict_is_not_a_crash(corpus_root):
     name = "malformed-encrypt-dict1.pdf"
-    r = checker.check_bytes((shared_corpus / "pdf-pyhanko" / name).read_bytes(), name)
+    r = checker.check_bytes((corpus_root / "pdf-pyhanko" / name).read_bytes(), name)
     assert r.verdict == "error"
     assert "INTERNAL_ERROR" not in {f.code for f in r.findings}
 

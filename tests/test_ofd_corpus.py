@@ -1,4 +1,4 @@
-"""Real OFD files (shared/corpus/ofd-real: unmodified ofdrw test resources, several vendors).
+"""Real OFD files (tests/corpus/ofd-real: unmodified ofdrw test resources, several vendors).
 
 Each signed file must verify intact; tampered copies (built here with zipfile) must ``fail``.
 Seal signatures are also cross-checked with OpenSSL 3 (independent SM2 implementation).
@@ -51,8 +51,8 @@ INTACT_SIGNED = [f for f, (_v, sigs, _c) in EXPECT.items() if sigs and all(s[1] 
 
 
 @pytest.fixture(scope="module")
-def corpus(shared_corpus):
-    d = shared_corpus / CORPUS
+def corpus(corpus_root):
+    d = corpus_root / CORPUS
     files = {p.name: p.read_bytes() for p in sorted(d.glob("*.ofd"))}
     assert set(files) == set(EXPECT), "corpus changed: update EXPECT"
     return files

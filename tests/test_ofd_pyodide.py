@@ -52,10 +52,10 @@ console.log(out);
 
 
 @pytest.mark.slow
-def test_same_ofd_results_on_pyodide(tmp_path, shared_corpus):
+def test_same_ofd_results_on_pyodide(tmp_path, corpus_root):
     if not (RUNTIME / "pyodide.mjs").is_file() or shutil.which("node") is None:
         pytest.skip("Pyodide runtime not vendored (run `make vendor`) or node missing")
-    corpus = shared_corpus / "ofd-real"
+    corpus = corpus_root / "ofd-real"
     script = tmp_path / "run.mjs"
     script.write_text(SCRIPT % {"runtime": RUNTIME.as_posix(), "root": ROOT.as_posix(), "corpus": corpus.as_posix(),
                                 "files": json.dumps(FILES)}, encoding="utf-8")

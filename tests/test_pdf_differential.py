@@ -90,14 +90,14 @@ BROKEN = {
 ENCRYPTED = {"malformed-encrypt-dict1.pdf", "minimal-aes256.pdf", "minimal-rc4.pdf"}
 
 
-def test_corpus_is_fully_classified(shared_corpus):
-    files = {p.name for p in (shared_corpus / "pdf-pyhanko").glob("*.pdf")}
+def test_corpus_is_fully_classified(corpus_root):
+    files = {p.name for p in (corpus_root / "pdf-pyhanko").glob("*.pdf")}
     assert files == set(CORPUS) | UNSIGNED_OK | BROKEN | ENCRYPTED
 
 
 @pytest.mark.parametrize("name", sorted(CORPUS))
-def test_corpus_signed(shared_corpus, name):
-    data = (shared_corpus / "pdf-pyhanko" / name).read_bytes()
+def test_corpus_signed(corpus_root, name):
+    data = (corpus_root / "pdf-pyhanko" / name).read_bytes()
     ph_expected, verdict, ours_expected, why = CORPUS[name]
     st = pyhanko_status(data)
     if isinstance(ph_expected, str):
@@ -110,15 +110,15 @@ def test_corpus_signed(shared_corpus, name):
 
 
 @pytest.mark.parametrize("name", sorted(UNSIGNED_OK))
-def test_corpus_unsigned(shared_corpus, name):
-    r = check_bytes((shared_corpus / "pdf-pyhanko" / name).read_bytes(), name, Options())
+def test_corpus_unsigned(corpus_root, name):
+    r = check_bytes((corpus_root / "pdf-pyhanko" / name).read_bytes(), name, Options())
     assert r.verdict == "warn" and "NO_SIGNATURE" in {f.code for f in r.findings}
     assert r.pages == 1
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN | ENCRYPTED))
-def test_corpus_broken_is_error_with_message(shared_corpus, name):
-    r = check_bytes((shared_corpus / "pdf-pyhanko" / name).read_bytes(), name, Options())
+def test_corpus_broken_is_error_with_message(corpus_root, name):
+    r = check_bytes((corpus_root / "pdf-pyhanko" / name).read_bytes(), name, Options())
     assert r.verdict == "error"
     [f] = [f for f in r.findings if f.severity == "error"]
     assert f.code == ("INPUT_ENCRYPTED" if name in ENCRYPTED else "INPUT_MALFORMED")

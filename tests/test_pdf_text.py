@@ -32,7 +32,7 @@ from checker.errors import CheckerError, LimitExceeded
 from testkit import pdfsign as ps
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-PYHANKO = ROOT.parent / "shared" / "corpus" / "pdf-pyhanko"
+PYHANKO = ROOT / "tests" / "corpus" / "pdf-pyhanko"
 
 
 # ---- helpers ------------------------------------------------------------------------------------
@@ -187,7 +187,7 @@ STRICT_REJECTS = {"malformed-xref-space-padded.pdf", "minimal-badxref.pdf", "min
 
 def test_pyhanko_corpus_like_pypdf(spy):
     if not PYHANKO.is_dir():
-        pytest.fail(f"shared corpus missing at {PYHANKO}")
+        pytest.fail(f"corpus missing at {PYHANKO}")
     compared, rejected = [], set()
     for path in sorted(PYHANKO.glob("*.pdf")):
         data = path.read_bytes()

@@ -13,7 +13,7 @@ from checker import pdfium_render  # noqa: E402
 from checker.pdfium_render import Document, PdfiumError  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus" / "pdf-pyhanko"
+CORPUS = ROOT / "tests" / "corpus" / "pdf-pyhanko"
 
 
 def _ctype_kind(t):

@@ -39,7 +39,7 @@ def run_cli(python: str, env: dict, path: pathlib.Path) -> dict:
 
 
 @pytest.mark.slow
-def test_cli_json_is_the_same_on_python_311(tmp_path, shared_corpus):
+def test_cli_json_is_the_same_on_python_311(tmp_path, corpus_root):
     exe = python311()
     if exe is None:
         pytest.skip("no CPython 3.11 on this machine")
@@ -52,7 +52,7 @@ def test_cli_json_is_the_same_on_python_311(tmp_path, shared_corpus):
     env311 = dict(clean, PYTHONPATH=os.pathsep.join([str(ROOT), str(deps)]), PYTHONDONTWRITEBYTECODE="1")
     env_here = dict(clean, PYTHONPATH=str(ROOT))
     files = sorted(sample_dir().glob("*.pdf"))[:5] + sorted(sample_dir().glob("*.ofd"))[:3]
-    files += [shared_corpus / "ofd-real" / "sign-v4signed.ofd", shared_corpus / "pdf-pyhanko" / "minimal-signed-twice-no-sig-type.pdf"]
+    files += [corpus_root / "ofd-real" / "sign-v4signed.ofd", corpus_root / "pdf-pyhanko" / "minimal-signed-twice-no-sig-type.pdf"]
     version = subprocess.run([exe, "-c", "import sys; sys.path[:0] = sys.argv[1:]; import checker, pypdf, asn1crypto; "
                               "print(checker.__file__)", str(ROOT), str(deps)], capture_output=True, text=True)
     assert version.stdout.strip().startswith(str(ROOT)), version.stderr

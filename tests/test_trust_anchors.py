@@ -100,8 +100,8 @@ def _seal_cert(ofd: pathlib.Path):
     raise AssertionError("no certificate found")
 
 
-def test_real_vendor_seal_chains_to_national_root(shared_corpus):
-    leaf = _seal_cert(shared_corpus / "ofd-real" / "converter-testImageNotFound.ofd")
+def test_real_vendor_seal_chains_to_national_root(corpus_root):
+    leaf = _seal_cert(corpus_root / "ofd-real" / "converter-testImageNotFound.ofd")
     v = leaf["tbs_certificate"]["validity"].native
     when = v["not_before"] + (v["not_after"] - v["not_before"]) / 2
     r = TrustStore.from_options(Options()).validate(leaf, [], when)

@@ -24,7 +24,7 @@ vendor="DEMO", check_method="sm3", protect=None, seal_file=True, seal_certs=None
 * ``seal_certs``: DER certificates the seal authorises (default: the signer's; misuse tests
   pass others).
 
-What is signed follows GB/T 38540 as ofdrw and the vendors in ``shared/corpus/ofd-real`` do:
+What is signed follows GB/T 38540 as ofdrw and the vendors in ``tests/corpus/ofd-real`` do:
 ``Signature.xml`` lists the protected files with their digests; ``TBS_Sign.dataHash`` is the hash
 of the whole ``Signature.xml``; the signature is over DER(TBS_Sign).  Several seals can be
 applied one after the other (each later one also protects the earlier signature files).

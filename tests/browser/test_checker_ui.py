@@ -316,8 +316,8 @@ def test_csv_cells_cannot_become_formulas(ui, tmp_path):
     assert row[0] == "'=HYPERLINK(1).txt"
 
 
-def test_encrypted_and_broken_files_are_readable_errors(ui, shared_corpus):
-    enc = shared_corpus / "pdf-pyhanko" / "minimal-aes256.pdf"
+def test_encrypted_and_broken_files_are_readable_errors(ui, corpus_root):
+    enc = corpus_root / "pdf-pyhanko" / "minimal-aes256.pdf"
     cards = ui.check_files([enc])
     card = next(c for c in cards if c["file"] == enc.name)
     assert card["verdict"] == "error" and "加密" in card["text"], card["text"]

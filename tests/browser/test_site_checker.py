@@ -101,8 +101,8 @@ def test_qr_texts_and_options_reach_the_core(checker_page):
     "ofd-real/sign-v4signed.ofd",
     "ofd-real/converter-helloworld.ofd",
 ])
-def test_browser_result_equals_cli_result(checker_page, shared_corpus, name):
-    data = (shared_corpus / name).read_bytes()
+def test_browser_result_equals_cli_result(checker_page, corpus_root, name):
+    data = (corpus_root / name).read_bytes()
     options = {"trust_demo": False, "today": TODAY, "qr": []}
     assert browser_check(checker_page, name, data, options) == cpython_check(name, data, options)
 
@@ -120,10 +120,10 @@ TWO_STEP_JS = """async ([name, b64, options]) => {
 
 @pytest.mark.parametrize("qr_text", [None, "https://zfcxjw.cq.gov.cn/zwfw/jzs/zsyz?regNo=1",
                                      "https://zfcxjw.cq.gov.cn.example.com/zwfw/jzs/zsyz?regNo=1"])
-def test_prepare_then_finish_equals_one_check(checker_page, shared_corpus, qr_text):
+def test_prepare_then_finish_equals_one_check(checker_page, corpus_root, qr_text):
     """The page's path: the engine runs while QR codes are decoded, the QR texts join later."""
     for name in ["pdf-pyhanko/minimal-signed-twice-no-sig-type.pdf", "ofd-real/sign-v4signed.ofd"]:
-        data = (shared_corpus / name).read_bytes()
+        data = (corpus_root / name).read_bytes()
         qr = None if qr_text is None else [{"text": qr_text, "source": "page 1", "box": None}]
         options = {"trust_demo": False, "today": TODAY, "qr": qr}
         got = checker_page.page.evaluate(TWO_STEP_JS, [name, base64.b64encode(data).decode(), options])
@@ -146,8 +146,8 @@ def test_text_fallback_to_pypdf_works_in_the_browser(checker_page):
     assert not any(f["code"] == "PDF_TEXT_UNAVAILABLE" for f in got["findings"]), got["findings"]
 
 
-def test_images_message_matches_list_images(checker_page, shared_corpus):
-    data = (shared_corpus / "ofd-real/converter-invoice-example.ofd").read_bytes()
+def test_images_message_matches_list_images(checker_page, corpus_root):
+    data = (corpus_root / "ofd-real/converter-invoice-example.ofd").read_bytes()
     got = checker_page.page.evaluate(IMAGES_JS, base64.b64encode(data).decode())
     want = [[src, hashlib.sha256(img).hexdigest()] for src, img in list_images(data)]
     assert got == want
@@ -174,7 +174,7 @@ def test_every_request_was_same_origin_get(checker_page):
 
 
 @pytest.mark.parametrize("damage", ["missing", "corrupt", "stale"])
-def test_a_bad_snapshot_only_costs_speed(browser, site_server, shared_corpus, damage):
+def test_a_bad_snapshot_only_costs_speed(browser, site_server, corpus_root, damage):
     """The memory snapshot is an optimisation: missing, corrupted (fails its sha256) or made from
     another checker wheel, the worker boots normally and gives the same results."""
     ctx = browser.new_context(service_workers="block")
@@ -198,7 +198,7 @@ def test_a_bad_snapshot_only_costs_speed(browser, site_server, shared_corpus, da
         ready = page.evaluate("async () => await window.checkerClient.ready")
         assert ready["snapshot"] is False and ready["python"].startswith("3.14."), ready
         name = "ofd-real/sign-v4signed.ofd"
-        data = (shared_corpus / name).read_bytes()
+        data = (corpus_root / name).read_bytes()
         options = {"trust_demo": False, "today": TODAY, "qr": []}
         got = page.evaluate(CHECK_JS, [name, base64.b64encode(data).decode(), options])
         assert got == cpython_check(name, data, options)

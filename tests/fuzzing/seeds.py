@@ -1,12 +1,12 @@
 """Seed files of the fuzzers: small signed PDFs / sealed OFDs that ``pass`` with the given options,
-plus the shared corpora.  Generated in memory (no file is committed)."""
+plus the third-party corpora in tests/corpus/.  Generated in memory (no file is committed)."""
 from __future__ import annotations
 
 import functools
 import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = ROOT / "tests" / "corpus"
 DEMO_TRUST = ROOT / "checker" / "data" / "trust" / "demo"
 
 

@@ -159,10 +159,10 @@ def test_pdf_integer_longer_than_pythons_int_limit_is_malformed_not_internal_err
         assert r.verdict == "error" and "INTERNAL_ERROR" not in {f.code for f in r.findings}, (where, r.findings)
 
 
-def test_xref_stream_predictor_that_is_a_name_is_malformed_not_internal_error(shared_corpus):
+def test_xref_stream_predictor_that_is_a_name_is_malformed_not_internal_error(corpus_root):
     """Two byte changes in pyHanko's minimal-signed-twice-both-created.pdf made an xref stream's
     /Predictor a name: `pred < 10` raised TypeError -> INTERNAL_ERROR (checker/_pdf/streams.py)."""
-    original = (shared_corpus / "pdf-pyhanko" / "minimal-signed-twice-both-created.pdf").read_bytes()
+    original = (corpus_root / "pdf-pyhanko" / "minimal-signed-twice-both-created.pdf").read_bytes()
     forged = mutate.apply(original, [("flip", 82802, 30), ("set", 92438, 31)])
     r = mutate.check_one(forged, "predictor.pdf", checker.Options())
     assert r.verdict == "error" and "INTERNAL_ERROR" not in {f.code for f in r.findings}
