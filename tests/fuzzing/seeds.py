@@ -50,6 +50,7 @@ def sealed_ofd():
 
 
 def corpus_files(kind: str) -> list[pathlib.Path]:
-    sub = {"pdf": "pdf-pyhanko", "ofd": "ofd-real"}[kind]
-    d = CORPUS / sub
-    return sorted(p for p in d.glob(f"*.{kind}") if p.stat().st_size <= 200_000) if d.is_dir() else []
+    """The third-party files of ``kind`` up to 200 kB (the real-file corpus included), names unique."""
+    subs = {"pdf": ("pdf-pyhanko", "real"), "ofd": ("ofd-real", "real")}[kind]
+    found = [p for sub in subs if (CORPUS / sub).is_dir() for p in (CORPUS / sub).glob(f"*.{kind}")]
+    return sorted((p for p in found if p.stat().st_size <= 200_000), key=lambda p: (p.parent.name, p.name))
