@@ -75,4 +75,7 @@ def test_manifest_matches_a_fresh_derivation():
     derive = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(derive)
     for name, entry in sorted(FILES.items()):
-        assert derive.summary(derive.derive(REAL / name)) == entry["derived"], name
+        want, got = entry["derived"], derive.summary(derive.derive(REAL / name))
+        if shutil.which("pdfsig") is None:  # poppler-utils is optional: its recorded output is then absent
+            want, got = ({**d, "tools": {k: v for k, v in d.get("tools", {}).items() if k != "pdfsig"}} for d in (want, got))
+        assert got == want, name

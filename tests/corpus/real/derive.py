@@ -801,7 +801,7 @@ def pdf_tools(path: pathlib.Path) -> dict:
     """What pdfsig says (recorded for the reader; these tools cannot check SM2 seals)."""
     out = {}
     if shutil.which("pdfsig"):
-        r = subprocess.run(["pdfsig", "-nocert", str(path)], capture_output=True, text=True)
+        r = subprocess.run(["pdfsig", "-nocert", path.name], cwd=path.parent, capture_output=True, text=True)
         lines = [ln.strip() for ln in (r.stdout + r.stderr).splitlines() if "Signature" in ln or "Validation" in ln or "not" in ln]
         out["pdfsig"] = " | ".join(lines[:6])
     return out
