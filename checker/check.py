@@ -138,6 +138,14 @@ def read_file(path: str | os.PathLike, options: Options) -> bytes | Result:
         return _finish(b"", name, "unknown", EngineOutput(), ctx)
 
 
+def error_result(filename: str, code: str, options: Options | None = None, **params: object) -> Result:
+    """The ``error`` result for a file nothing could be judged of, with one finding ``code``
+    (a shell's own failure, e.g. the CLI's checking process died on this file)."""
+    ctx = Context(options=options or Options(), filename=filename)
+    ctx.add(code, "error", **params)
+    return _finish(b"", filename, "unknown", EngineOutput(), ctx)
+
+
 def list_images(data: bytes, options: Options | None = None) -> list[tuple[str, bytes]]:
     """Images of an OFD package that may hold a QR code: ``[(source, png_or_jpeg_bytes)]``.
 
@@ -207,4 +215,4 @@ def _dedupe(findings) -> tuple[Finding, ...]:
     return tuple(out)
 
 
-__all__ = ["check_bytes", "check_file", "detect_format", "list_images"]
+__all__ = ["check_bytes", "check_file", "detect_format", "error_result", "list_images"]

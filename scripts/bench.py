@@ -256,10 +256,8 @@ def bench_startup(runs: int) -> dict:
         "import checker": "import checker",
         "+ engines (pdf, ofd, cert, cms, trust)": "import checker, checker._pdf, checker._ofd, checker._ofd.signatures, checker._cert, "
                                                   "checker._crypto.cms, checker._crypto.trust",
-        "+ QR libraries (PDFium by ctypes, zxing-cpp)": "import checker, checker._pdf, checker._ofd, checker._cert, "
-                                                        "checker._crypto.cms, checker._crypto.trust, zxingcpp, "
-                                                        "checker.pdfium_render as r; r._library()",
-        "QR libraries the old way (pypdfium2, Pillow)": "import pypdfium2, PIL.Image",
+        "+ QR libraries (pypdfium2, zxing-cpp)": "import checker, checker._pdf, checker._ofd, checker._cert, "
+                                                 "checker._crypto.cms, checker._crypto.trust, zxingcpp, pypdfium2",
         # pypdf is no longer on the CLI's path (own text extractor; pypdf only as its fallback)
         "import pypdf alone (fallback only)": "import pypdf",
     }
@@ -289,7 +287,7 @@ def _pdfsig_summary(rc: int, out: str) -> str:
 
 def bench_inprocess(files: dict[str, pathlib.Path], runs: int) -> list[dict]:
     import checker
-    from checker.qr_native import NativeQrDecoder
+    from checker.cli.qr_native import NativeQrDecoder
 
     today = dt.date.fromisoformat(TODAY)
     with_qr = checker.Options(trust_demo=True, today=today, qr_decoder=NativeQrDecoder())

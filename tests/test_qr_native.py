@@ -1,4 +1,4 @@
-"""The CLI's native QR decoder (PDFium via checker.pdfium_render, zxing-cpp, Pillow) on real renderings."""
+"""The CLI's native QR decoder (PDFium via pypdfium2, zxing-cpp, Pillow) on real renderings."""
 import io
 import struct
 import zlib
@@ -10,7 +10,7 @@ pytest.importorskip("pypdfium2")
 PIL = pytest.importorskip("PIL")
 
 import make_samples  # noqa: E402
-from checker.qr_native import NativeQrDecoder  # noqa: E402
+from checker.cli.qr_native import NativeQrDecoder  # noqa: E402
 
 URL = "https://zfcxjw.cq.gov.cn/zwfw/jzs/zsyz?regNo=%E6%B8%9D250012345678&sample=1"
 
@@ -158,16 +158,18 @@ _PROBE_HEAD = r"""
 import json, os, sys
 from checker import list_images
 from checker.limits import DEFAULT_LIMITS
-from checker.qr_native import BackgroundOfdQr, BackgroundPdfQr, NativeQrDecoder, QrDecodeTimeout
+from checker.cli.qr_native import BackgroundOfdQr, BackgroundPdfQr, NativeQrDecoder, QrDecodeFailed, QrDecodeTimeout
 out = {}
 def enc(codes):
     return None if codes is None else [[q.text, q.source, q.box] for q in codes]
-def timeout_raised(call):
+def raises(call, exc_type):
     try:
         call()
-    except QrDecodeTimeout:
-        return True
+    except exc_type as exc:
+        return str(exc)
     return False
+def timeout_raised(call):
+    return raises(call, QrDecodeTimeout) is not False
 """
 _PROBE_TAIL = r"""
 try:
@@ -204,7 +206,21 @@ a, b = datas[0], datas[1]
 out["other_bytes"] = enc(BackgroundPdfQr(a, 10, 60.0).result(b, 10))
 out["other_pages"] = enc(BackgroundPdfQr(a, 10, 60.0).result(a, 3))
 out["decoder_other_bytes"] = enc(NativeQrDecoder(BackgroundPdfQr(a, 10, 60.0)).decode_pdf(b, 10))
-out["broken"] = enc(BackgroundPdfQr(a, "x", 60.0).result(a, "x"))
+out["broken"] = raises(lambda: BackgroundPdfQr(a, "x", 60.0).result(a, "x"), QrDecodeFailed)
+class Dies(BackgroundPdfQr):
+    def _work(self):
+        os.kill(os.getpid(), 9)
+out["died"] = raises(lambda: Dies(a, 10, 60.0).result(a, 10), QrDecodeFailed)
+# through the core: a dying child is QR_DECODE_FAILED, and the parent does not decode again
+import checker
+calls = []
+class Counting(NativeQrDecoder):
+    def _decode(self, *args):
+        calls.append(1)
+        return super()._decode(*args)
+r = checker.check_bytes(a, "a.pdf", checker.Options(qr_decoder=Counting(Dies(a, 10, 60.0))))
+out["died_codes"] = [f.code for f in r.findings if f.code.startswith("QR_")]
+out["died_decodes_in_parent"] = len(calls)
 out["timeout"] = timeout_raised(lambda: BackgroundPdfQr(a, 10, 0.0).result(a, 10))
 """ + _PROBE_TAIL
 
@@ -247,9 +263,10 @@ def test_background_ofd_decode_in_a_single_threaded_process():
 @_FORKS
 def test_background_decode_in_a_single_threaded_process():
     """In a fresh (single-threaded) process, like the CLI: the child's codes equal an in-process
-    decode; other bytes, another page limit or a crashing child give None (the caller decodes
-    itself), no time left raises QrDecodeTimeout (the core reports QR_DECODE_FAILED), and no child
-    process is left behind."""
+    decode; other bytes or another page limit give None (the caller decodes itself); a child that
+    fails or dies raises QrDecodeFailed and no time left QrDecodeTimeout (the core reports
+    QR_DECODE_FAILED, never decoding the same file again in the parent); no child process is
+    left behind."""
     files = _pdf_samples()
     lookalike = next(p for p in files if p.name == "lookalike-qr.pdf")
     plain = next(p for p in files if p.name == "sample-sm2.pdf")
@@ -260,7 +277,9 @@ def test_background_decode_in_a_single_threaded_process():
         assert out[str(p)]["bg"] == out[str(p)]["here"], p.name
     assert out["other_bytes"] is None and out["other_pages"] is None
     assert out["decoder_other_bytes"] == out[str(lookalike)]["here"] and out["decoder_other_bytes"]
-    assert out["broken"] is None and out["timeout"] is True
+    assert "TypeError" in out["broken"] and out["timeout"] is True
+    assert "signal 9" in out["died"]
+    assert "QR_DECODE_FAILED" in out["died_codes"] and out["died_decodes_in_parent"] == 0
     assert out["children_left"] is False
 
 
@@ -268,7 +287,7 @@ def test_no_fork_in_a_process_with_threads():
     """pytest runs threads here: fork() could deadlock the child, so the decoder decodes in process."""
     import threading
 
-    from checker.qr_native import BackgroundPdfQr
+    from checker.cli.qr_native import BackgroundPdfQr
 
     data = _pdf_samples()[0].read_bytes()
     stop = threading.Event()
@@ -284,7 +303,8 @@ def test_no_fork_in_a_process_with_threads():
 
 
 def test_cli_json_is_the_same_with_the_background_decoder():
-    """python -m checker (which forks for PDFs and OFDs) == check_bytes with the in-process decoder."""
+    """python -m checker == check_bytes with the in-process decoder, both with one process (which
+    forks a QR child for each PDF and OFD) and with two worker processes (which decode in process)."""
     import json
     import os
     import pathlib
@@ -295,15 +315,16 @@ def test_cli_json_is_the_same_with_the_background_decoder():
 
     root = pathlib.Path(__file__).resolve().parent.parent
     files = _pdf_samples() + _ofd_samples()
-    out = subprocess.run([sys.executable, "-m", "checker", "--json", "--trust-demo", "--today", "2026-11-23",
-                          *map(str, files)], cwd=root, env=dict(os.environ, PYTHONPATH=str(root)),
-                         capture_output=True, text=True, timeout=300)
-    got = [json.loads(line) for line in out.stdout.splitlines()]
     import datetime as dt
 
     opts = checker.Options(trust_demo=True, today=dt.date(2026, 11, 23), qr_decoder=NativeQrDecoder())
     want = [json.loads(checker.check_bytes(p.read_bytes(), str(p), opts).to_json()) for p in files]
-    assert got == want
+    for jobs in ("1", "2"):
+        out = subprocess.run([sys.executable, "-m", "checker", "--json", "--jobs", jobs, "--trust-demo",
+                              "--today", "2026-11-23", *map(str, files)], cwd=root,
+                             env=dict(os.environ, PYTHONPATH=str(root)), capture_output=True, text=True, timeout=300)
+        got = [json.loads(line) for line in out.stdout.splitlines()]
+        assert got == want, jobs
     assert any(r["qr"] for r in got if r["format"] == "pdf")  # QR codes were decoded at all
     assert any(r["qr"] for r in got if r["format"] == "ofd")
 

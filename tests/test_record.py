@@ -108,7 +108,7 @@ def test_no_engine_record_is_a_dataclass_any_more_and_public_results_still_are()
     keeps its dataclasses (callers use dataclasses.replace/asdict on them)."""
     records = []
     for info in pkgutil.walk_packages(checker.__path__, "checker."):
-        if info.name.startswith(("checker.__main__", "checker.qr_native")):
+        if info.name.startswith(("checker.__main__", "checker.cli")):
             continue
         mod = importlib.import_module(info.name)
         for obj in vars(mod).values():

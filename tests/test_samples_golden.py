@@ -21,7 +21,7 @@ SAMPLES = {s.file: s for s in make_samples.SAMPLES}
 
 
 def _options():
-    from checker.qr_native import NativeQrDecoder
+    from checker.cli.qr_native import NativeQrDecoder
 
     return Options(trust_demo=True, today=make_samples.REFERENCE_DATE, qr_decoder=NativeQrDecoder())
 

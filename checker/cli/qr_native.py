@@ -1,5 +1,5 @@
-"""Native QR decoding for the CLI: PDFium renders PDF pages (:mod:`checker.pdfium_render`, the
-library from the pypdfium2 wheel), zxing-cpp decodes, Pillow opens images.
+"""Native QR decoding for the CLI: PDFium renders PDF pages (through pypdfium2), zxing-cpp
+decodes, Pillow opens images.
 
 The core never imports this module; :mod:`checker.cli` injects :class:`NativeQrDecoder` through
 ``Options.qr_decoder`` when the optional dependencies are installed (``pip install checker[qr]``).
@@ -19,11 +19,10 @@ import signal
 import sys
 import time
 
-from .options import QrInput
+from typing import Any, Sequence
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Sequence
+from ..limits import Limits
+from ..options import QrInput
 
 RENDER_SCALES = (3.0, 5.0)  # 216 and 360 dpi; the second only when the first finds nothing
 MAX_RENDER_PIXELS = 40_000_000  # per page bitmap (a huge MediaBox must not exhaust memory)
@@ -43,11 +42,9 @@ class NativeQrDecoder:
         # Present?  (ImportError → the CLI reports QR as not checked.)  They are loaded on first
         # use: an OFD never loads pdfium, a PDF never loads Pillow.  A module that is present but
         # fails to load raises in decode_*, which the core reports as QR_DECODE_FAILED.
-        # (pypdfium2_raw: the package of the pypdfium2 wheel that holds libpdfium, which
-        # checker.pdfium_render loads; that module imports ctypes, so it is not imported here.)
         import importlib.util
 
-        for name in ("PIL", "pypdfium2_raw", "zxingcpp"):
+        for name in ("PIL", "pypdfium2", "zxingcpp"):
             if importlib.util.find_spec(name) is None:
                 raise ImportError(f"No module named {name!r}")
 
@@ -58,29 +55,41 @@ class NativeQrDecoder:
             found = background.result(data, max_pages)
             if found is not None:
                 return found
-        from .pdfium_render import Document, PdfiumError
+        import pypdfium2
 
         out: list[QrInput] = []
         try:
-            pdf = Document(data)
-        except PdfiumError:
+            pdf = pypdfium2.PdfDocument(data)
+        except pypdfium2.PdfiumError:
             return out  # the PDF engine reports broken files; nothing to decode here
-        with pdf:
+        try:
             for index in range(min(len(pdf), max_pages)):
-                with pdf.page(index) as page:
-                    w, h = page.size()
-                    found: list[QrInput] = []
-                    for scale in RENDER_SCALES:
-                        if w * h * scale * scale > MAX_RENDER_PIXELS:
-                            scale = (MAX_RENDER_PIXELS / max(w * h, 1.0)) ** 0.5
-                        scale = min(scale, MAX_RENDER_SIDE / max(w, h, 1.0))  # zxing's limit
-                        width, height, pixels = page.render(scale)
-                        image = memoryview(pixels).cast("B", (height, width))
-                        found = self._decode(image, width, height, f"page {index + 1}")
-                        if found:
-                            break
-                    out.extend(found)
+                out.extend(self._decode_page(pdf[index], f"page {index + 1}"))
+        finally:
+            pdf.close()
         return out
+
+    def _decode_page(self, page: Any, source: str) -> list[QrInput]:
+        """Render ``page`` in grey at the first scale that finds a code (at most two renderings)."""
+        try:
+            w, h = page.get_size()
+            found: list[QrInput] = []
+            for scale in RENDER_SCALES:
+                if w * h * scale * scale > MAX_RENDER_PIXELS:
+                    scale = (MAX_RENDER_PIXELS / max(w * h, 1.0)) ** 0.5
+                scale = min(scale, MAX_RENDER_SIDE / max(w, h, 1.0))  # zxing's limit
+                bitmap = page.render(scale=scale, grayscale=True)
+                try:
+                    # a packed 8-bit grey buffer: one byte per pixel, rows ``width`` bytes apart
+                    image = memoryview(bitmap.buffer).cast("B", (bitmap.height, bitmap.width))
+                    found = self._decode(image, bitmap.width, bitmap.height, source)
+                finally:
+                    bitmap.close()
+                if found:
+                    break
+            return found
+        finally:
+            page.close()
 
     # -- images (OFD resources) ----------------------------------------------------------------
     def decode_image(self, data: bytes, source: str) -> Sequence[QrInput]:
@@ -131,17 +140,24 @@ class NativeQrDecoder:
 
 
 class QrDecodeTimeout(RuntimeError):
-    """The background decoder took too long (not an OSError: ``result`` maps those to None)."""
+    """The background decoder took too long.  The core reports it as QR_DECODE_FAILED."""
+
+
+class QrDecodeFailed(RuntimeError):
+    """The background decoder failed or its process died (a crash in PDFium or zxing-cpp).
+    The core reports it as QR_DECODE_FAILED; decoding the same bytes again in the parent would
+    only crash the parent too."""
 
 
 class _Background:
     """Run ``self._work()`` in a forked child while this process runs the checks; collect its
     JSON answer once.
 
-    The CLI's start-up is mostly imports: the QR libraries (PDFium or Pillow, zxing-cpp) in the
+    A single-file run is mostly imports: the QR libraries (PDFium or Pillow, zxing-cpp) in the
     child and the engines here load on two cores at once.  POSIX with two or more CPUs only;
-    anywhere else (or on any problem) the answer is None and the caller decodes in process, so
-    the result never depends on whether this ran.
+    anywhere else (or when forking is unsafe) there is no child and the caller decodes in
+    process.  Once the child runs, its answer is final: a child that fails or dies means
+    QR_DECODE_FAILED.
     """
 
     def __init__(self, timeout_s: float) -> None:
@@ -157,30 +173,26 @@ class _Background:
             os.close(r)
             os.close(w)
             return
-        if pid == 0:  # child: work, write JSON, leave without running the parent's exit code
-            code = 1
-            try:
-                os.close(r)
-                view = memoryview(json.dumps(self._work()).encode("utf-8"))
-                while view:
-                    view = view[os.write(w, view):]
-                code = 0
-            except BaseException:  # noqa: BLE001 - the parent falls back to decoding itself
-                pass
-            finally:
-                os._exit(code)
+        if pid == 0:  # pragma: no cover - the child (coverage does not follow a fork)
+            os.close(r)
+            os._exit(_child_main(self._work, w))
         os.close(w)
         self._pid, self._fd = pid, r
 
-    def _work(self):  # pragma: no cover - overridden
+    def _work(self) -> Any:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def _answer(self):
-        """The child's decoded JSON, or None (no child, it failed, or unreadable output).
+    @property
+    def running(self) -> bool:
+        """A child was started and its answer not collected yet."""
+        return self._pid is not None
 
-        Raises QrDecodeTimeout when the child needs more than ``timeout_s``."""
-        if self._pid is None:
-            return None
+    def _answer(self) -> Any:
+        """The child's answer (plain JSON data).
+
+        Raises QrDecodeTimeout when the child needs more than ``timeout_s``, QrDecodeFailed when
+        it reports an error, dies or writes something unreadable."""
+        assert self._pid is not None, "no child process"
         try:
             chunks = []
             deadline = time.monotonic() + self._timeout
@@ -195,11 +207,16 @@ class _Background:
                 chunks.append(chunk)
             _, status = os.waitpid(self._pid, 0)
             self._pid = None
-            if status != 0:
-                return None
-            return json.loads(b"".join(chunks))
-        except (OSError, ValueError):
-            return None
+            if os.WIFSIGNALED(status):
+                raise QrDecodeFailed(f"the QR decoding process died (signal {os.WTERMSIG(status)})")
+            answer = json.loads(b"".join(chunks)) if chunks else None
+            if not isinstance(answer, dict):
+                raise QrDecodeFailed(f"the QR decoding process ended without an answer (status {status})")
+            if "error" in answer:
+                raise QrDecodeFailed(str(answer["error"]))
+            return answer["codes"]
+        except (OSError, ValueError, KeyError) as exc:
+            raise QrDecodeFailed(f"no answer from the QR decoding process: {exc}") from exc
         finally:
             self.close()
 
@@ -214,6 +231,22 @@ class _Background:
             except OSError:
                 pass
             self._pid = None
+
+
+def _child_main(work: Any, fd: int) -> int:  # pragma: no cover - runs in the forked child
+    """Do the work, write ``{"codes": ...}`` or ``{"error": ...}`` as JSON to ``fd``; the exit
+    status for ``os._exit`` (the child leaves without running the parent's exit code)."""
+    try:
+        try:
+            answer = {"codes": work()}
+        except Exception as exc:  # reported in the parent as QR_DECODE_FAILED
+            answer = {"error": f"{type(exc).__name__}: {exc}"}
+        view = memoryview(json.dumps(answer).encode("utf-8"))
+        while view:
+            view = view[os.write(fd, view):]
+        return 0
+    except BaseException:
+        return 1
 
 
 def _codes(items) -> list[QrInput]:
@@ -236,21 +269,20 @@ class BackgroundPdfQr(_Background):
         return _plain(NativeQrDecoder().decode_pdf(self._data, self._max_pages))
 
     def result(self, data: bytes, max_pages: int) -> list[QrInput] | None:
-        """The child's codes for exactly this input, or None (then decode in process).
+        """The child's codes for exactly this input, or None when no child decodes it (then the
+        caller decodes in process).
 
-        Raises QrDecodeTimeout when the child needs more than ``timeout_s``."""
-        if self._pid is None:
+        Raises QrDecodeTimeout or QrDecodeFailed (see ``_answer``)."""
+        if not self.running:
             return None
         if max_pages != self._max_pages or (data is not self._data and data != self._data):
             self.close()
             return None
         answer = self._answer()
-        if answer is None:  # no answer is not "no codes": the caller decodes itself
-            return None
         try:
             return _codes(answer)
-        except (TypeError, ValueError):
-            return None
+        except (TypeError, ValueError) as exc:
+            raise QrDecodeFailed(f"unreadable answer from the QR decoding process: {exc}") from exc
 
 
 class BackgroundOfdQr(_Background):
@@ -260,34 +292,36 @@ class BackgroundOfdQr(_Background):
     engine gives the core); each answer is keyed by the image's source path and SHA-256, so the
     parent uses it only for exactly those bytes and decodes any other image itself."""
 
-    def __init__(self, data: bytes, limits, timeout_s: float) -> None:
+    def __init__(self, data: bytes, limits: Limits, timeout_s: float) -> None:
         self._data = data
         self._limits = limits
         self._by_image: dict[tuple[str, str], list[QrInput]] | None = None
         super().__init__(timeout_s)
 
     def _work(self):
-        from .check import list_images
-        from .options import Options
+        from ..check import list_images
+        from ..options import Options
 
         decoder = NativeQrDecoder()
         return [[source, hashlib.sha256(img).hexdigest(), _plain(decoder.decode_image(img, source))]
                 for source, img in list_images(self._data, Options(limits=self._limits))]
 
     def image_result(self, data: bytes, source: str) -> list[QrInput] | None:
-        """The child's codes for this image (same path, same bytes), or None.
+        """The child's codes for this image (same path, same bytes), or None when no child
+        decoded it (then the caller decodes in process).
 
-        Raises QrDecodeTimeout when the child needs more than ``timeout_s``."""
+        Raises QrDecodeTimeout or QrDecodeFailed (see ``_answer``)."""
         if self._by_image is None:
-            if self._pid is None:
+            if not self.running:
                 return None
             answer = self._answer()
-            self._by_image = {}
+            by_image = {}
             try:
-                for src, digest, items in answer or ():
-                    self._by_image[(str(src), str(digest))] = _codes(items)
-            except (TypeError, ValueError):
-                self._by_image = {}
+                for src, digest, items in answer:
+                    by_image[(str(src), str(digest))] = _codes(items)
+            except (TypeError, ValueError) as exc:
+                raise QrDecodeFailed(f"unreadable answer from the QR decoding process: {exc}") from exc
+            self._by_image = by_image
         return self._by_image.get((source, hashlib.sha256(data).hexdigest()))
 
 
@@ -310,4 +344,4 @@ def _flatten(im):
     return im.convert("L")
 
 
-__all__ = ["BackgroundOfdQr", "BackgroundPdfQr", "NativeQrDecoder", "QrDecodeTimeout"]
+__all__ = ["BackgroundOfdQr", "BackgroundPdfQr", "NativeQrDecoder", "QrDecodeFailed", "QrDecodeTimeout"]
