@@ -80,6 +80,7 @@ CHECK_METHODS = {
 SIG_ALGS = {
     OID_SM2_SM3: ("sm2", "sm3"), OID_SM2: ("sm2", "sm3"), "1.2.156.10197.1.501.1": ("sm2", "sm3"),
     OID_SM3_RSA: ("rsa", "sm3"), OID_RSA_SHA256: ("rsa", "sha256"), OID_RSA_SHA1: ("rsa", "sha1"),
+    "1.2.840.113549.1.1.12": ("rsa", "sha384"), "1.2.840.113549.1.1.13": ("rsa", "sha512"),
     OID_ECDSA_SHA256: ("ec", "sha256"),
 }
 
@@ -304,6 +305,8 @@ def chain_status(cert, extra: list) -> tuple[bool, str]:
                 if cert["tbs_certificate"]["validity"]["not_after"].native < now:
                     return False, "chains to a bundled anchor (" + " -> ".join(path) + ") but the signer certificate has expired and no timestamp proves the signing time"
                 return True, " -> ".join(path)
+        if cur["tbs_certificate"]["subject"].dump() == issuer.dump():
+            return False, " -> ".join(path) + " (a root that is not bundled)"
         nxt = next((c for c in pool if c["tbs_certificate"]["subject"].dump() == issuer.dump() and _link_ok(cur, c)), None)
         if nxt is None:
             return False, f"issuer '{name_of(cur, 'issuer')}' is not a bundled CA"
@@ -631,7 +634,7 @@ def derive_maker(eseal: Der) -> str:
     return f"DOES NOT VERIFY over DER(SES_SealInfo) nor SEQUENCE{{SES_SealInfo, cert, signAlgID}}; maker {name_of(mcert)}"
 
 
-def derive_cms(value: bytes, content: bytes, rec: dict, problems: list[str]) -> None:
+def derive_cms(value: bytes, content: bytes, rec: dict, problems: list[str], label: str = "Signature.xml") -> None:
     ci = Der.load(value).children()
     rec["format"] = f"CMS ContentInfo ({ci[0].oid()})"
     sd = ci[1].children()[0].children()  # [0] EXPLICIT SignedData
@@ -653,6 +656,10 @@ def derive_cms(value: bytes, content: bytes, rec: dict, problems: list[str]) -> 
     if signed_attrs is not None:
         pos += 1
     alg = si[pos].children()[0].oid()
+    digest_alg = si[2].children()[0].oid()
+    if alg in ("1.2.840.113549.1.1.1", "1.2.840.10045.2.1"):  # bare key OIDs: the digest is digestAlgorithm's
+        alg = {"1.3.14.3.2.26": OID_RSA_SHA1, OID_SHA256: OID_RSA_SHA256, OID_SM3: OID_SM3_RSA}.get(digest_alg, alg) \
+            if alg.startswith("1.2.840.113549") else {OID_SHA256: OID_ECDSA_SHA256}.get(digest_alg, alg)
     signature = si[pos + 1].content
     cert = _match_sid(certs, sid)
     if cert is None:
@@ -668,18 +675,22 @@ def derive_cms(value: bytes, content: bytes, rec: dict, problems: list[str]) -> 
             a = attr.children()
             if a[0].oid() == OID_MESSAGE_DIGEST:
                 md = a[1].children()[0].content
-        cands = {"Signature.xml": data, f"{dig.upper()}(Signature.xml)": digest(dig, data)}
-        hit = [k for k, v in cands.items() if md in (digest(dig, v), digest("sm3", v), digest("sha256", v))]
+        cands = {label: data, f"{dig.upper()}({label})": digest(dig, data)}
+        hit = [k for k, v in cands.items() if md in (digest(dig, v), digest("sm3", v), digest("sha256", v), digest("sha1", v))]
         if hit:
             rec["data_hash"] = f"messageDigest is the digest of {hit[0]}"
         else:
             rec["data_hash"] = "differs"
-            problems.append("CMS messageDigest does not match Signature.xml")
+            problems.append(f"CMS messageDigest does not match {label}")
         message = b"\x31" + signed_attrs.raw[1:]
         target = "signed attributes"
     else:
         message, target = data, "content"
     ok, how = openssl_verify(cert, alg, message, signature)
+    by_digest_alg = {"1.3.14.3.2.26": OID_RSA_SHA1, OID_SHA256: OID_RSA_SHA256}.get(digest_alg)
+    if not ok and kind == "rsa" and by_digest_alg and by_digest_alg != alg:
+        ok, how = openssl_verify(cert, by_digest_alg, message, signature)
+        how += f"; signatureAlgorithm says {alg} but the value verifies with digestAlgorithm {digest_alg}, as pyHanko reads it"
     if not ok and signed_attrs is None:
         ok2, how2 = openssl_verify(cert, alg, digest(dig, data), signature)
         if ok2:
@@ -759,11 +770,20 @@ def derive_pdf(data: bytes, path: pathlib.Path) -> dict:
             rec["format"] = "CMS (pyHanko)"
             from pyhanko.sign.validation import validate_pdf_signature
 
-            st = validate_pdf_signature(embedded[name])
-            rec["signature"] = f"pyHanko: intact={st.intact} valid={st.valid} trusted={st.trusted} coverage={st.coverage.name}"
-            if not (st.intact and st.valid):
-                problems.append("pyHanko: signature does not verify")
-            rec["trusted"], rec["chain"] = bool(st.trusted), "pyHanko trust (no anchors configured)"
+            es = embedded[name]
+            derive_cms(Der.load(contents).raw, signed, rec, problems, "the ByteRange bytes")  # OpenSSL
+            rec["format"] = "CMS SignedData (" + rec["subfilter"].lstrip("/") + ")"
+            from pyhanko_certvalidator import ValidationContext
+
+            # no trust roots, no network: pyHanko judges integrity and later changes; trust is derived above
+            st = validate_pdf_signature(es, signer_validation_context=ValidationContext(trust_roots=[], allow_fetching=False))
+            mod = st.modification_level.name if st.modification_level is not None else "?"
+            rec["pyhanko"] = (f"intact={st.intact} valid={st.valid} coverage={st.coverage.name} "
+                              f"modifications={mod} docmdp_ok={st.docmdp_ok}")
+            if not st.intact:
+                problems.append("pyHanko: the signed bytes do not match the CMS message digest")
+            if st.docmdp_ok is False:
+                problems.append(f"pyHanko diff analysis: later revisions change the document in ways the signer did not permit ({mod})")
         else:
             tools["pyHanko"] = f"does not validate /SubFilter {rec['subfilter']} (not a CMS type it knows)"
             value = Der.load(contents).raw  # /Contents is zero-padded after the DER value
@@ -818,7 +838,7 @@ def derive(path: pathlib.Path) -> dict:
 def summary(d: dict) -> dict:
     """What the manifest stores: the verdict, producer and how it was derived (stable across runs)."""
     keep = ("id", "field", "type", "provider", "format", "filter", "subfilter", "check_method", "references",
-            "data_hash", "signature", "maker", "signer", "signer_issuer", "chain", "notes")
+            "data_hash", "signature", "pyhanko", "maker", "signer", "signer_issuer", "chain", "notes")
     sigs = []
     for s in d.get("signatures", []):
         e = {k: s[k] for k in keep if s.get(k) not in (None, "")}
