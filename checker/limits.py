@@ -44,6 +44,7 @@ class Limits:
 
     # certificates / trust
     max_chain_length: int = 8
+    max_trust_root_bytes: int = 1 * MiB  # a certificate file offered as an extra trust root
     max_certs_per_signature: int = 64
 
     # QR and fields

@@ -82,6 +82,16 @@ MESSAGES: dict[str, Message] = {
     "TRUST_CHAIN_TOO_LONG": M("warn", "签章 {index}：证书链过长（超过 {detail} 级），已停止构建。", "Signature {index}: certificate chain too long (over {detail}); path building stopped."),
     "TRUST_ANCHOR_EXPIRED": M("warn", "签章 {index}：签名时根证书 {detail} 不在有效期内。", "Signature {index}: the root certificate {detail} was not valid at signing time."),
     "TRUST_BAD_ANCHOR_FILE": M("error", "无法读取指定的信任根证书文件：{detail}", "Cannot read the given trust anchor file: {detail}"),
+    # an extra root offered by a site administrator (build) or a reader (checker page): refused
+    "TRUST_ROOT_TOO_LARGE": M("error", "文件过大（{size} 字节，上限 {limit} 字节），不是一张证书。根证书文件通常只有 1–2 KB。", "The file is too large ({size} bytes, limit {limit}) to be a certificate; a root certificate is usually 1-2 KB."),
+    "TRUST_ROOT_UNREADABLE": M("error", "无法读取为证书（PEM 或 DER 格式）：{detail}", "Cannot be read as a certificate (PEM or DER): {detail}"),
+    "TRUST_ROOT_NOT_CERTIFICATE": M("error", "这不是证书文件（内容是 {kind}）。请选择 CA 的证书（.cer/.crt/.pem），不要选择私钥、证书请求或其他文件。", "This is not a certificate (it holds {kind}). Choose the CA's certificate (.cer/.crt/.pem), not a private key, a request or another file."),
+    "TRUST_ROOT_SEVERAL": M("error", "文件中有 {count} 张证书，一次只能添加一张根证书。", "The file holds {count} certificates; add one root certificate at a time."),
+    "TRUST_ROOT_LEAF": M("error", "“{subject}”是个人或单位的签章证书（终端证书），不是 CA 证书，不能作为信任的根证书。", "{subject} is an end-entity (signer) certificate, not a CA certificate; it cannot be a trust root."),
+    "TRUST_ROOT_NOT_CA": M("error", "“{subject}”不是 CA 证书（缺少基本约束 cA=TRUE），不能作为信任的根证书。", "{subject} is not a CA certificate (no basicConstraints cA=TRUE); it cannot be a trust root."),
+    "TRUST_ROOT_EXPIRED": M("error", "“{subject}”已于 {not_after} 过期，不能作为信任的根证书。", "{subject} expired on {not_after}; it cannot be a trust root."),
+    "TRUST_ROOT_NOT_YET_VALID": M("error", "“{subject}”要到 {not_before} 才生效，不能作为信任的根证书。", "{subject} is not valid before {not_before}; it cannot be a trust root."),
+    "TRUST_ROOT_BAD_SIGNATURE": M("error", "“{subject}”是自签名证书，但其自身签名无法验证（文件已损坏、被改动，或算法不受支持）。", "{subject} is self-signed but its own signature does not verify (damaged, altered or an unsupported algorithm)."),
     # ---- PDF (checker/_pdf) ----------------------------------------------
     "PDF_CMS_DATA_OID_MIX": M("info", "签章 {index}：签名数据混用了 PKCS#7 与国密（GM/T 0010）的“数据”类型标识，二者含义相同，不影响验证。", "Signature {index}: the CMS mixes the PKCS#7 and GM/T 0010 'data' content-type OIDs; both mean data, accepted."),
     "PDF_BYTERANGE_INVALID": M("fail", "签章 {index}：签名覆盖范围（/ByteRange）不合规：{detail_zh}。文件可能被伪造（签名包装/通用签名伪造攻击）。", "Signature {index}: invalid signed range (/ByteRange): {detail}. The file may be forged (signature wrapping / universal signature forgery)."),

@@ -24,9 +24,11 @@ class QrInput:
 class Options:
     """What a check trusts, its reference date, its limits and where QR codes come from (frozen)."""
 
-    trust: tuple[bytes, ...] = ()  # extra trust anchors, PEM or DER
-    use_default_trust: bool = True  # the bundled real Chinese anchors
-    trust_demo: bool = False  # explicit opt-in: trust the bundled demo CA (samples)
+    trust: tuple[bytes, ...] = ()  # extra trust anchors given by the caller (CLI --trust), PEM or DER: origin "cli"
+    use_default_trust: bool = True  # the bundled real Chinese anchors: origin "bundled"
+    trust_demo: bool = False  # explicit opt-in: trust the bundled demo CA (samples): origin "demo"
+    site_trust: tuple[bytes, ...] = ()  # roots compiled into the built site by its administrator: origin "site"
+    user_trust: tuple[bytes, ...] = ()  # roots a reader added in the browser: origin "user"
     today: _dt.date | None = None  # reference date for validity periods (None: system date)
     limits: Limits = DEFAULT_LIMITS
     qr_texts: tuple[QrInput, ...] | None = None  # pre-decoded QR codes (None: use qr_decoder)

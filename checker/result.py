@@ -72,6 +72,8 @@ class SignatureReport:
     covered: tuple[str, ...] = ()  # OFD: package files covered by references
     chain: tuple[str, ...] = ()  # subjects from signer up to the anchor
     anchor: str | None = None  # trust anchor subject when trusted
+    anchor_sha256: str | None = None  # the anchor's SHA-256 fingerprint when trusted
+    anchor_origin: str | None = None  # where the anchor comes from: bundled | demo | site | user | cli
     timestamp: str | None = None  # ISO time of a verified embedded timestamp
     codes: tuple[str, ...] = ()  # codes of the findings about this signature
 
@@ -91,6 +93,8 @@ class SignatureReport:
             "covered": list(self.covered),
             "chain": list(self.chain),
             "anchor": self.anchor,
+            "anchor_sha256": self.anchor_sha256,
+            "anchor_origin": self.anchor_origin,
             "timestamp": self.timestamp,
             "codes": list(self.codes),
         }

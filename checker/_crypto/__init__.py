@@ -91,15 +91,21 @@ trust.py
         bundled real anchors (data/trust/anchors.json, fingerprint-checked; role "anchor": the
         national SM2 root CN=ROOTCA,O=NRCAC,C=CN; role "intermediate": CA certificates used for
         path building only) unless options.use_default_trust is False; DEMO roots only with
-        options.trust_demo; plus options.trust (PEM, several PEMs, or DER; unreadable ->
-        MalformedCrypto with code TRUST_BAD_ANCHOR_FILE).  limits.max_chain_length applies.
+        options.trust_demo; plus options.site_trust, options.user_trust and options.trust (PEM,
+        several PEMs, or DER; unreadable, or a site/user root that is not a CA ->
+        MalformedCrypto with code TRUST_BAD_ANCHOR_FILE).  Origins, in order of precedence:
+        trust.ORIGINS = bundled, demo, site, user, cli.  limits.max_chain_length applies.
     store.validate(cert, intermediates=(), at_time=None, *, usage="signing") -> ChainResult
         at_time: aware datetime (naive = UTC; a date = noon UTC; None = now).
         usage: "signing" (keyUsage, if present, must have digitalSignature or nonRepudiation),
                "timestamping" (+ EKU timeStamping), or None.
         ChainResult(trusted, chain (signer first … anchor last), anchor: Anchor|None, problems,
-                    details; .anchor_is_demo, .subjects).  Anchor(cert, source "bundled"|"demo"|
-                    "user", name).  trusted is False whenever any TRUST_* problem is on the path.
+                    details; .anchor_is_demo, .subjects).  Anchor(cert, origin "bundled"|"demo"|
+                    "site"|"user"|"cli", name; .sha256).  trusted is False whenever any TRUST_*
+                    problem is on the path.  anchor_fields(anchor) -> the report's three keys.
+    examine_root(data, today, *, max_bytes) -> RootCandidate(der, subject, issuer, not_before,
+        not_after, sha256, self_signed, algorithm) or raises RootRefused (code TRUST_ROOT_*,
+        params for its message): what a site administrator or a reader is about to trust.
     bundled_anchors(), bundled_intermediates(), demo_anchors()
 
 Finding codes (checker/messages.py, section "crypto / CMS / trust"): CRYPTO_* and TRUST_*; all

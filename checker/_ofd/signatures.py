@@ -78,7 +78,7 @@ class SigResult:
     codes: list[str] = field(default_factory=list)
     trusted: bool = False
     chain: tuple[str, ...] = ()
-    anchor: str | None = None
+    anchor: object = None  # the trust store's Anchor the chain ends in
 
     @property
     def covered_ok(self) -> set[str]:
@@ -463,10 +463,7 @@ def _chain(ctx, sc: _Ctx) -> None:
     if callable(subjects):
         subjects = subjects()
     res.chain = tuple(subjects or ())
-    anchor = getattr(chain, "anchor", None)
-    if anchor is not None and not isinstance(anchor, str):
-        anchor = getattr(anchor, "name", None) or _subject(getattr(anchor, "cert", anchor))
-    res.anchor = anchor
+    res.anchor = chain.anchor
     details = dict(getattr(chain, "details", ()) or ())
     for code in getattr(chain, "problems", ()) or ():
         sc.problem(code, details.get(code, ""))
@@ -477,7 +474,8 @@ def _chain(ctx, sc: _Ctx) -> None:
     if getattr(chain, "anchor_is_demo", False):
         sc.add("SIG_DEMO_CA")
     if res.trusted:
-        sc.add("SIG_TRUSTED", anchor=res.anchor or "?")
+        sc.add("SIG_TRUSTED", anchor=res.anchor.name, anchor_sha256=res.anchor.sha256,
+               anchor_origin=res.anchor.origin)
     else:
         sc.add("SIG_UNTRUSTED")
 
@@ -519,6 +517,8 @@ def signer_names(res: SigResult) -> list[str]:
 
 
 def report(res: SigResult, covers_whole: bool) -> SignatureReport:
+    from .._crypto.trust import anchor_fields
+
     cert = res.cert
     return SignatureReport(
         index=res.index,
@@ -533,7 +533,7 @@ def report(res: SigResult, covers_whole: bool) -> SignatureReport:
         seal_name=res.seal_name,
         covered=tuple(sorted(res.covered_ok)),
         chain=res.chain,
-        anchor=res.anchor if res.trusted else None,
+        **anchor_fields(res.anchor if res.trusted else None),
         timestamp=_iso(res.timestamp),
         codes=tuple(res.codes),
     )

@@ -319,7 +319,9 @@ def _signature(pdf: PdfFile, ctx: Context, index: int, f, sd, docmdp):
     trusted, chain, anchor, tf = check_trust(ctx, oc, index, "timestamping" if kind == "pdf-timestamp" else "signing")
     for code, sev, params in tf:
         add(code, sev, **params)
-    base.update(trusted=trusted, chain=chain, anchor=anchor if trusted else None)
+    from .._crypto.trust import anchor_fields
+
+    base.update(trusted=trusted, chain=chain, **anchor_fields(anchor if trusted else None))
 
     level = _sig_docmdp(pdf, sd)
     if level is not None:

@@ -122,7 +122,8 @@ def _crypto_findings(out: CmsOutcome, problems, details, index: int) -> None:
 
 
 def check_trust(ctx, out: CmsOutcome, index: int, usage: str = "signing"):
-    """``(trusted, chain, anchor, findings)`` for the signer of ``out``."""
+    """``(trusted, chain, anchor, findings)`` for the signer of ``out``; ``anchor`` is the
+    :class:`~checker._crypto.trust.Anchor` the chain ends in, or None."""
     findings: list = []
     cert = out.signer_cert
     if cert is None:
@@ -142,8 +143,7 @@ def check_trust(ctx, out: CmsOutcome, index: int, usage: str = "signing"):
         findings.append(("SIG_UNTRUSTED", None, {"index": index, "detail": exc.detail}))
         return False, (), None, findings
     chain = tuple(getattr(res, "subjects", ()) or ())
-    anchor = getattr(res, "anchor", None)
-    anchor_name = getattr(anchor, "name", None) or _name_of(getattr(anchor, "cert", anchor))
+    anchor = res.anchor
     det = dict(getattr(res, "details", ()) or ())
     for p in getattr(res, "problems", ()) or ():
         code = p if isinstance(p, str) else getattr(p, "code", str(p))
@@ -156,24 +156,11 @@ def check_trust(ctx, out: CmsOutcome, index: int, usage: str = "signing"):
     if res.trusted:
         if getattr(res, "anchor_is_demo", False):
             findings.append(("SIG_DEMO_CA", None, {"index": index}))
-        findings.append(("SIG_TRUSTED", None, {"index": index, "anchor": anchor_name}))
+        findings.append(("SIG_TRUSTED", None, {"index": index, "anchor": anchor.name,
+                                               "anchor_sha256": anchor.sha256, "anchor_origin": anchor.origin}))
     else:
         findings.append(("SIG_UNTRUSTED", None, {"index": index}))
-    return bool(res.trusted), chain, anchor_name, findings
-
-
-def _name_of(cert_or_name) -> str | None:
-    if cert_or_name is None:
-        return None
-    if isinstance(cert_or_name, str):
-        return cert_or_name
-    from .._crypto.x509 import readable_name
-
-    try:
-        subj = cert_or_name.subject if hasattr(cert_or_name, "subject") else cert_or_name
-        return readable_name(subj)
-    except Exception:
-        return str(cert_or_name)
+    return bool(res.trusted), chain, anchor, findings
 
 
 def cert_names(cert) -> tuple[str, str, str]:
