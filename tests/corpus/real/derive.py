@@ -172,9 +172,14 @@ def sm2_sig_der(sig: bytes) -> tuple[bytes, str]:
         r, s = int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big")
         how = "raw r||s (64 bytes)"
     else:
+        how = "DER"
+        if sig[:1] == b"\x30" and len(sig) > 2 and sig[1] < 0x80 and 0 < sig[1] + 2 - len(sig) <= 2:
+            # a BIT STRING written as a named-bit list: the encoder trimmed the trailing zero bits (and so a
+            # final 00 byte; unused-bits byte 7); the DER length says how many zero bytes to restore
+            how = f"DER with {sig[1] + 2 - len(sig)} trailing zero byte(s) restored (BIT STRING trimmed of trailing zero bits)"
+            sig = sig + b"\x00" * (sig[1] + 2 - len(sig))
         r_d, s_d = Der.load(sig).children()[:2]
         r, s = int.from_bytes(r_d.content, "big"), int.from_bytes(s_d.content, "big")
-        how = "DER"
     body = der_int(r) + der_int(s)
     out = b"\x30" + der_len(len(body)) + body
     if how == "DER" and out != sig:
