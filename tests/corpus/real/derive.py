@@ -68,6 +68,8 @@ OID_RSA_SHA256 = "1.2.840.113549.1.1.11"
 OID_RSA_SHA1 = "1.2.840.113549.1.1.5"
 OID_ECDSA_SHA256 = "1.2.840.10045.4.3.2"
 OID_MESSAGE_DIGEST = "1.2.840.113549.1.9.4"
+DIGEST_NAMES = {OID_SM3: "sm3", OID_SHA1: "sha1", OID_SHA256: "sha256", "2.16.840.1.101.3.4.2.2": "sha384",
+                "2.16.840.1.101.3.4.2.3": "sha512", "1.2.840.113549.2.5": "md5"}
 
 # CheckMethod spellings -> hashlib name.  The OIDs are the standard ones; the names are what vendors write.
 CHECK_METHODS = {
@@ -81,6 +83,7 @@ SIG_ALGS = {
     OID_SM2_SM3: ("sm2", "sm3"), OID_SM2: ("sm2", "sm3"), "1.2.156.10197.1.501.1": ("sm2", "sm3"),
     OID_SM3_RSA: ("rsa", "sm3"), OID_RSA_SHA256: ("rsa", "sha256"), OID_RSA_SHA1: ("rsa", "sha1"),
     "1.2.840.113549.1.1.12": ("rsa", "sha384"), "1.2.840.113549.1.1.13": ("rsa", "sha512"),
+    "1.2.840.10045.4.3.3": ("ec", "sha384"), "1.2.840.10045.4.3.4": ("ec", "sha512"),
     OID_ECDSA_SHA256: ("ec", "sha256"),
 }
 
@@ -512,7 +515,11 @@ def derive_ofd_signature(pkg: Package, s, sigs_dir: str, doc_dir: str) -> dict:
         return rec
     try:
         top = Der.load(value)
+        if top.tag != 0x30 or len(top.raw) != len(value):
+            raise ValueError("not a single DER SEQUENCE")
         first = top.children()[0]
+        if first.tag == 0x30:
+            first.children()
     except Exception as exc:  # noqa: BLE001
         rec["format"] = f"{len(value)} bytes, not DER"
         if len(value) == 64:
@@ -522,7 +529,11 @@ def derive_ofd_signature(pkg: Package, s, sigs_dir: str, doc_dir: str) -> dict:
             problems.append(f"SignedValue not parseable: {exc}")
         rec["problems"] = problems
         return rec
-    if first.tag == 0x06:
+    if [c.tag for c in top.children()] == [0x02, 0x02]:  # a bare SM2 signature SEQUENCE{r, s}
+        rec["format"] = "bare signature value SEQUENCE{r, s}"
+        rec["signature"] = "not verifiable: bare SM2 signature value, no certificate in the file"
+        rec["unverifiable"] = True
+    elif first.tag == 0x06:
         derive_cms(value, sig_xml, rec, problems)
     else:
         derive_ses(value, sig_xml, rec, problems)
@@ -681,7 +692,8 @@ def derive_cms(value: bytes, content: bytes, rec: dict, problems: list[str], lab
             if a[0].oid() == OID_MESSAGE_DIGEST:
                 md = a[1].children()[0].content
         cands = {label: data, f"{dig.upper()}({label})": digest(dig, data)}
-        hit = [k for k, v in cands.items() if md in (digest(dig, v), digest("sm3", v), digest("sha256", v), digest("sha1", v))]
+        names = {DIGEST_NAMES.get(digest_alg, dig), dig}
+        hit = [k for k, v in cands.items() if md in {digest(n, v) for n in names}]
         if hit:
             rec["data_hash"] = f"messageDigest is the digest of {hit[0]}"
         else:
@@ -710,9 +722,12 @@ def derive_cms(value: bytes, content: bytes, rec: dict, problems: list[str], lab
 def _match_sid(certs: list, sid: Der):
     if sid.tag == 0x30:
         parts = sid.children()
-        serial = int.from_bytes(parts[1].content, "big", signed=False)
+        issuer, serial = parts[0].raw, int.from_bytes(parts[1].content, "big", signed=False)
         for c in certs:
-            if c.serial_number == serial:
+            if c.serial_number == serial and c["tbs_certificate"]["issuer"].dump() == issuer:
+                return c
+        for c in certs:  # an issuer Name re-encoded by the signer: the serial alone, if unique
+            if c.serial_number == serial and sum(x.serial_number == serial for x in certs) == 1:
                 return c
     return certs[0] if len(certs) == 1 else None
 
@@ -757,38 +772,58 @@ def derive_pdf(data: bytes, path: pathlib.Path) -> dict:
         from pyhanko.sign.fields import enumerate_sig_fields
 
         r = PdfFileReader(io.BytesIO(data), strict=False)
+        if r.encrypted:
+            return {"verdict": "error", "producer": "", "reasons": ["encrypted: nothing can be judged without the password"],
+                    "signatures": [], "tools": tools}
         fields = [(name, value) for name, value, _ref in enumerate_sig_fields(r, filled_status=True)]
-        embedded = {es.field_name: es for es in r.embedded_signatures}
     except Exception as exc:  # noqa: BLE001
         return {"verdict": "error", "producer": "", "reasons": [f"pyHanko cannot read it: {exc}"], "signatures": [], "tools": tools}
+    try:
+        embedded = {es.field_name: es for es in r.embedded_signatures}
+    except Exception as exc:  # noqa: BLE001 - pyHanko's opinion is then missing, ours stands
+        embedded, tools["pyHanko"] = {}, f"cannot read the signatures: {exc}"
     for name, d in fields:
         d = d.get_object()
         rec: dict = {"field": name, "filter": str(d.get("/Filter", "")), "subfilter": str(d.get("/SubFilter", ""))}
-        br = [int(x) for x in d["/ByteRange"]]
+        br = [int(x) for x in d.get("/ByteRange", [])]
         rec["byte_range"] = br
+        raw_contents = d.get("/Contents")
+        contents = raw_contents.original_bytes if hasattr(raw_contents, "original_bytes") else bytes(raw_contents or b"")
+        if len(br) != 4 or br[0] != 0 or min(br) < 0 or br[2] < br[0] + br[1] or br[2] + br[3] > len(data):
+            rec["signature"] = f"not verifiable: /ByteRange {br} does not describe two ranges around /Contents"
+            rec["problems"], rec["covers_whole_file"], rec["unverifiable"] = [], False, True
+            sigs.append(rec)
+            continue
         signed = data[br[0]:br[0] + br[1]] + data[br[2]:br[2] + br[3]]
-        whole = br[0] == 0 and br[2] + br[3] == len(data)
+        gap = data[br[0] + br[1]:br[2]].strip(b" \r\n\t")
+        whole = br[2] + br[3] == len(data) and gap[:1] == b"<" and gap[-1:] == b">" and \
+            bytes.fromhex(gap[1:-1].decode("latin-1")).rstrip(b"\x00") == contents.rstrip(b"\x00")
         rec["covers_whole_file"] = whole
-        contents = bytes.fromhex(data[br[0] + br[1]:br[2]].strip(b"<> \r\n").decode())
+        if br[2] + br[3] == len(data) and not whole:
+            rec["notes"] = ["the bytes left out of /ByteRange are more than the /Contents string"]
         problems: list[str] = []
         if rec["subfilter"] in ("/adbe.pkcs7.detached", "/ETSI.CAdES.detached", "/adbe.pkcs7.sha1"):
             rec["format"] = "CMS (pyHanko)"
             from pyhanko.sign.validation import validate_pdf_signature
 
-            es = embedded[name]
-            derive_cms(Der.load(contents).raw, signed, rec, problems, "the ByteRange bytes")  # OpenSSL
+            es = embedded.get(name)
+            try:
+                derive_cms(Der.load(contents).raw, signed, rec, problems, "the ByteRange bytes")  # OpenSSL
+            except (ValueError, IndexError) as exc:
+                rec["signature"], rec["unverifiable"] = f"not verifiable: /Contents is not a readable CMS ({exc})", True
             rec["format"] = "CMS SignedData (" + rec["subfilter"].lstrip("/") + ")"
-            from pyhanko_certvalidator import ValidationContext
+            if es is not None:
+                from pyhanko_certvalidator import ValidationContext
 
-            # no trust roots, no network: pyHanko judges integrity and later changes; trust is derived above
-            st = validate_pdf_signature(es, signer_validation_context=ValidationContext(trust_roots=[], allow_fetching=False))
-            mod = st.modification_level.name if st.modification_level is not None else "?"
-            rec["pyhanko"] = (f"intact={st.intact} valid={st.valid} coverage={st.coverage.name} "
-                              f"modifications={mod} docmdp_ok={st.docmdp_ok}")
-            if not st.intact:
-                problems.append("pyHanko: the signed bytes do not match the CMS message digest")
-            if st.docmdp_ok is False:
-                problems.append(f"pyHanko diff analysis: later revisions change the document in ways the signer did not permit ({mod})")
+                # no trust roots, no network: pyHanko judges integrity and later changes; trust is derived above
+                st = validate_pdf_signature(es, signer_validation_context=ValidationContext(trust_roots=[], allow_fetching=False))
+                mod = st.modification_level.name if st.modification_level is not None else "?"
+                rec["pyhanko"] = (f"intact={st.intact} valid={st.valid} coverage={st.coverage.name} "
+                                  f"modifications={mod} docmdp_ok={st.docmdp_ok}")
+                if not st.intact:
+                    problems.append("pyHanko: the signed bytes do not match the CMS message digest")
+                if st.docmdp_ok is False:
+                    problems.append(f"pyHanko diff analysis: later revisions change the document in ways the signer did not permit ({mod})")
         else:
             tools["pyHanko"] = f"does not validate /SubFilter {rec['subfilter']} (not a CMS type it knows)"
             value = Der.load(contents).raw  # /Contents is zero-padded after the DER value
@@ -814,7 +849,8 @@ def derive_pdf(data: bytes, path: pathlib.Path) -> dict:
         return {"verdict": "fail", "reasons": problems, **out}
     if not sigs:
         return {"verdict": "warn", "reasons": ["no signature"], **out}
-    why = [f"{s['field']}: signer not trusted ({s.get('chain')})" for s in sigs if not s.get("trusted")]
+    why = [f"{s['field']}: {s['signature']}" if s.get("unverifiable") else f"{s['field']}: signer not trusted ({s.get('chain')})"
+           for s in sigs if not s.get("trusted")]
     if not any(s["covers_whole_file"] for s in sigs):
         why.append("no signature covers the whole file")
     if why:
