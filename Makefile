@@ -23,7 +23,7 @@ CHECKER_SRC   := $(shell find checker -type f \( -name '*.py' -o -name '*.json' 
 SAMPLE_SRC    := $(shell find scripts/make_samples.py scripts/templates scripts/testkit -type f 2>/dev/null)
 DOCS_SRC      := $(shell find docs overrides -type f 2>/dev/null) mkdocs.yml $(wildcard scripts/*hook*.py)
 
-.PHONY: help setup venv vendor runtime samples fonts build serve test test-unit chromium dist clean distclean bench fuzz
+.PHONY: help setup venv vendor runtime samples fonts build serve test test-unit chromium poppler dist clean distclean bench fuzz
 
 help:
 	@echo "make serve   set up everything, build the site and serve it at http://$(HOST):$(PORT)/"
@@ -108,7 +108,14 @@ chromium:
 	  echo "installing Debian chromium (needed by the browser tests)"; \
 	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium; fi
 
-test: $(STAMP_VENV) chromium build
+# poppler-utils: pdftotext/pdftoppm read the checker page's printed report back (browser tests),
+# pdfsig is the benchmark's reference.
+poppler:
+	@if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdfsig >/dev/null 2>&1; then \
+	  echo "installing Debian poppler-utils (pdftotext, pdftoppm, pdfsig)"; \
+	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y poppler-utils; fi
+
+test: $(STAMP_VENV) chromium poppler build
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-unit: $(STAMP_VENV) fonts
@@ -116,9 +123,7 @@ test-unit: $(STAMP_VENV) fonts
 
 # --- Benchmarks and long fuzzing (not part of `make test`; see BENCHMARKS.md) --------------------
 FUZZ_MINUTES ?= 10
-bench: $(STAMP_VENV) chromium build
-	@command -v pdfsig >/dev/null 2>&1 || { echo "installing poppler-utils (pdfsig, for the comparison)"; \
-	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y poppler-utils; }
+bench: $(STAMP_VENV) chromium poppler build
 	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 fuzz: $(STAMP_VENV)

@@ -2,10 +2,12 @@
 // Files never leave the browser: they go to two module workers (Pyodide, zxing-wasm) and pdf.js.
 import { h, clear } from "./dom.mjs";
 import { PATHS } from "./paths.mjs";
-import { startChecker } from "./client.mjs";
+import { startChecker, spawnChecker } from "./client.mjs";
 import { card, pendingCard, batchRow, verdictLabel } from "./render.mjs";
 import { pdfQr, imagesQr, preload as preloadQr } from "./qr.mjs";
-import { toCsv, toJson, download, stamp } from "./export.mjs";
+import { toJson, download, stamp } from "./export.mjs";
+import { watchPreviews } from "./previews.mjs";
+import { printReport } from "./report.mjs";
 
 const MAX_BYTES = 64 * 1024 * 1024; // checker/limits.py max_file_bytes
 const MB = 1024 * 1024;
@@ -16,14 +18,23 @@ const state = {
   ready: false,
   failed: null,
   queue: [], // {seq, name, file?, bytes?, trustDemo}
-  busy: false,
+  running: 0, // files being checked now (one per idle Python worker)
   results: [], // {seq, result, trustDemo}
   seq: 0,
   today: null,
+  batch: null, // {started, total, done}: the files checked since the queue was last empty
 };
-let checker = null; // client.mjs
+let checker = null; // client.mjs: the first Python worker (the page is ready when it is)
+const idle = []; // Python workers (clients) free for the next file
+const POOL_MAX = 4;
 
-// ---- reference date (review aid: ?today=YYYY-MM-DD, like the CLI's --today) ----------------
+// ---- review aids: ?today=YYYY-MM-DD (like the CLI's --today), ?workers=N (pool size) ---------
+function poolSize() {
+  const asked = Number(new URLSearchParams(location.search).get("workers"));
+  if (Number.isInteger(asked) && asked >= 1) return Math.min(asked, POOL_MAX);
+  return Math.max(1, Math.min(POOL_MAX, navigator.hardwareConcurrency || 1));
+}
+
 {
   const t = new URLSearchParams(location.search).get("today");
   if (t && /^\d{4}-\d{2}-\d{2}$/.test(t)) state.today = t;
@@ -87,21 +98,31 @@ function build() {
   ui.counts = h("p", { class: "cqc-counts", "aria-live": "polite" });
   ui.csv = h("button", { type: "button", class: "md-button cqc-export-csv", text: "导出 CSV" });
   ui.json = h("button", { type: "button", class: "md-button cqc-export-json", text: "导出 JSON" });
+  ui.print = h("button", { type: "button", class: "md-button cqc-print", text: "打印核验报告" });
   ui.clearBtn = h("button", { type: "button", class: "md-button cqc-clear", text: "清空结果" });
-  ui.csv.addEventListener("click", () => download(toCsv(state.results.map((r) => r.result)), `核验结果-${stamp()}.csv`, "text/csv;charset=utf-8"));
-  ui.json.addEventListener("click", () => download(toJson(state.results.map((r) => r.result)), `核验结果-${stamp()}.json`, "application/json"));
+  ui.csv.addEventListener("click", exportCsv);
+  ui.json.addEventListener("click", () => download(toJson(resultsInOrder()), `核验结果-${stamp()}.json`, "application/json"));
+  ui.print.addEventListener("click", () => printReport(resultsInOrder(), { trustDemo: state.results.some((r) => r.trustDemo), today: state.today, version: state.version }));
   ui.clearBtn.addEventListener("click", clearResults);
+
+  ui.progressBar = h("progress", { class: "cqc-progress-bar", max: "1", value: "0", "aria-label": "批量核验进度" });
+  ui.progressText = h("span", { class: "cqc-progress-text", role: "status", "aria-live": "polite" });
+  ui.cancel = h("button", { type: "button", class: "md-button cqc-cancel", text: "取消排队的文件" });
+  ui.cancel.addEventListener("click", cancelQueued);
+  ui.progress = h("section", { class: "cqc-progress", hidden: true, "aria-label": "批量核验进度" }, ui.progressBar, h("p", { class: "cqc-progress-line" }, ui.progressText, " ", ui.cancel));
+
   ui.batch = h(
     "section",
     { class: "cqc-batch", hidden: true },
     h("h3", { text: "批量结果" }),
     ui.counts,
     h("div", { class: "cqc-table-wrap" }, h("table", { class: "cqc-table" }, h("thead", null, h("tr", null, h("th", { text: "文件" }), h("th", { text: "结论" }), h("th", { text: "主要原因" }))), ui.batchBody)),
-    h("p", { class: "cqc-actions" }, ui.csv, " ", ui.json, " ", ui.clearBtn),
+    h("p", { class: "cqc-actions" }, ui.csv, " ", ui.json, " ", ui.print, " ", ui.clearBtn),
   );
   ui.cards = h("section", { class: "cqc-cards", "aria-label": "核验结果" });
-  root.append(ui.runtime, ui.pickArea, ui.samples, ui.batch, ui.cards);
+  root.append(ui.runtime, ui.pickArea, ui.samples, ui.progress, ui.batch, ui.cards);
   root.dataset.state = "loading";
+  watchPreviews(ui.cards);
 }
 
 // ---- Python worker (Pyodide), through client.mjs (infra: boot, progress, protocol) --------
@@ -164,15 +185,38 @@ function startRuntime() {
       state.ready = true;
       clearTimeout(stallTimer);
       state.readyMs = info.ms;
+      state.version = info.checker || "";
       root.dataset.state = "ready";
       ui.runtime.dataset.state = "ready";
       ui.status.textContent = `核验程序已就绪（用时 ${(info.ms / 1000).toFixed(1)} 秒），可以选择文件。`;
       ui.detail.textContent = `Python ${info.python || ""} · checker ${info.checker || ""} · 全部在本机运行` + (state.today ? ` · 以 ${state.today} 为核验日期` : "");
       ui.bar.hidden = true;
+      idle.push(checker);
+      root.dataset.workers = "1";
       pump();
+      growPool();
     },
     (err) => runtimeFailed(err && err.message ? err.message : String(err)),
   );
+}
+
+// More Python workers once the first is ready (so they never slow down the first boot): each
+// takes files from the same queue.  One that fails to load is simply left out.
+function growPool() {
+  for (let i = 1; i < poolSize(); i++) {
+    const extra = spawnChecker({ name: `checker-${i + 1}` });
+    extra.ready.then(
+      () => {
+        idle.push(extra);
+        root.dataset.workers = String(Number(root.dataset.workers || 1) + 1);
+        pump();
+      },
+      (err) => {
+        console.warn("an extra checker worker did not load", err);
+        extra.terminate();
+      },
+    );
+  }
 }
 
 // ---- queue -------------------------------------------------------------------------------------
@@ -199,23 +243,69 @@ function status(item, text) {
   if (s) s.textContent = text;
 }
 
-async function pump() {
-  if (state.busy || !state.ready) return;
-  const item = state.queue.shift();
-  if (!item) {
-    root.dataset.busy = "false";
-    return;
+function pump() {
+  if (!state.ready) return;
+  while (idle.length && state.queue.length) {
+    const item = state.queue.shift();
+    const worker = idle.shift();
+    state.running++;
+    startBatch();
+    run(item, worker);
   }
-  state.busy = true;
-  root.dataset.busy = "true";
+  root.dataset.busy = String(state.running > 0 || state.queue.length > 0);
+  showProgress();
+}
+
+async function run(item, worker) {
   try {
-    await process(item);
+    await process(item, worker);
   } catch (err) {
     showLocalError(item, `核验过程出错：${err && err.message ? err.message : err}`);
   } finally {
-    state.busy = false;
+    state.running--;
+    idle.push(worker);
+    if (state.batch) state.batch.done++;
+    // the next file on a fresh task: the page handles input and paints in between
     setTimeout(pump, 0);
   }
+}
+
+// ---- batch progress: count, rate, time left; cancel what has not started -----------------------
+function startBatch() {
+  if (!state.batch) state.batch = { started: performance.now(), done: 0 };
+}
+
+function showProgress() {
+  const b = state.batch;
+  if (!b) return;
+  const total = b.done + state.running + state.queue.length;
+  if (!state.running && !state.queue.length) {
+    state.batch = null;
+    ui.progress.hidden = true;
+    root.dataset.batch = "idle";
+    return;
+  }
+  root.dataset.batch = "running";
+  if (total < 2) return; // one file: its card says what happens
+  ui.progress.hidden = false;
+  ui.progressBar.max = total;
+  ui.progressBar.value = b.done;
+  const secs = (performance.now() - b.started) / 1000;
+  let eta = "";
+  if (b.done >= 1 && secs > 0) {
+    const left = ((total - b.done) * secs) / b.done;
+    eta = `，预计还需 ${left < 60 ? `${Math.ceil(left)} 秒` : `${Math.floor(left / 60)} 分 ${Math.ceil(left % 60)} 秒`}`;
+  }
+  ui.progressText.textContent = `已核验 ${b.done} / ${total} 个文件${eta}`;
+  ui.cancel.disabled = !state.queue.length;
+}
+
+function cancelQueued() {
+  const dropped = state.queue.splice(0);
+  for (const item of dropped) item.el.remove();
+  if (dropped.length) ui.progressText.textContent = `已取消 ${dropped.length} 个排队的文件。`;
+  root.dataset.cancelled = String(Number(root.dataset.cancelled || 0) + dropped.length);
+  showProgress();
 }
 
 function localErrorResult(name, message, code) {
@@ -250,7 +340,7 @@ function sniff(bytes) {
   return s.includes("%PDF-") ? "pdf" : "unknown";
 }
 
-async function process(item) {
+async function process(item, checker) {
   item.t0 = performance.now();
   const size = item.file ? item.file.size : item.bytes.byteLength;
   if (size > MAX_BYTES) {
@@ -298,6 +388,23 @@ async function process(item) {
   performance.mark("cqc-finished");
 }
 
+function resultsInOrder() {
+  return state.results.slice().sort((a, b) => a.seq - b.seq).map((r) => r.result);
+}
+
+// The CSV columns are defined once, in Python (checker/report.py), for this page and the CLI.
+async function exportCsv() {
+  ui.csv.disabled = true;
+  try {
+    const text = await (idle[0] || checker).csv(resultsInOrder());
+    download(text, `核验结果-${stamp()}.csv`, "text/csv;charset=utf-8");
+  } catch (err) {
+    ui.counts.textContent = `导出 CSV 失败：${err && err.message ? err.message : err}`;
+  } finally {
+    ui.csv.disabled = false;
+  }
+}
+
 function finish(item, result, extra) {
   const info = { ...extra, name: item.name, trustDemo: !!item.trustDemo, cardId: item.cardId };
   const el = card(result, info);
@@ -313,6 +420,7 @@ function finish(item, result, extra) {
   for (const r of state.results) n[r.result.verdict in n ? r.result.verdict : "error"]++;
   ui.counts.textContent = `共 ${state.results.length} 个文件：` + ["pass", "warn", "fail", "error"].map((v) => `${verdictLabel(v)} ${n[v]}`).join("，");
   root.dataset.done = String(state.results.length);
+  showProgress();
 }
 
 function clearResults() {

@@ -9,6 +9,8 @@
  *   // or in two steps, so that Python runs while the page decodes QR codes:
  *   const prepared = checker.prepare(name, arrayBuffer, {trust_demo, today});  // {id, format, ms}
  *   const {result, ms} = await checker.finish(await prepared, {qr});
+ *   const text = await checker.csv(results);              // the CSV export (checker/report.py)
+ *   const more = spawnChecker();          // another worker for a pool (no page markers)
  *
  * For tests and measurements it also
  *   - sets <html data-checker-state="loading|ready|error"> and data-checker-ms (boot time,
@@ -35,6 +37,36 @@ export function startChecker({onProgress = () => {}, onError = () => {}} = {}) {
   delete window.__cqcEarlyWorker;
   const worker = early ? early.worker : spawnWorker(WORKER_URL, "checker");
   root.dataset.checkerEarly = early ? "head" : "module";  // where the worker was started (tests)
+  const client = connect(worker, {
+    onProgress,
+    onError,
+    onReady: () => {
+      root.dataset.checkerState = "ready";
+      root.dataset.checkerMs = String(Math.round(performance.now()));
+    },
+    onFailed: () => {
+      root.dataset.checkerState = "error";
+    },
+  });
+  if (early) {
+    for (const event of early.queue.splice(0)) {
+      if (event.type === "message") worker.onmessage(event);
+      else worker.onerror(event);
+    }
+  }
+  window.checkerClient = client;
+  return client;
+}
+
+/**
+ * One more Python worker for a pool (the page's batch): the same client, without the page-level
+ * markers of startChecker.  Its `ready` rejects if it fails to load; the pool goes on without it.
+ */
+export function spawnChecker({name = "checker"} = {}) {
+  return connect(spawnWorker(WORKER_URL, name), {});
+}
+
+function connect(worker, {onProgress = () => {}, onError = () => {}, onReady = () => {}, onFailed = () => {}}) {
   const pending = new Map();
   let nextId = 1;
   let resolveReady;
@@ -47,11 +79,10 @@ export function startChecker({onProgress = () => {}, onError = () => {}} = {}) {
     if (msg.type === "progress") {
       onProgress(msg);
     } else if (msg.type === "ready") {
-      root.dataset.checkerState = "ready";
-      root.dataset.checkerMs = String(Math.round(performance.now()));
+      onReady();
       resolveReady({python: msg.python, checker: msg.checker, sm3: msg.sm3, snapshot: msg.snapshot, ms: msg.ms, timings: msg.timings});
     } else if (msg.type === "error" && (msg.id === null || msg.id === undefined)) {
-      root.dataset.checkerState = "error";
+      onFailed();
       onError(msg.message);
       rejectReady(new Error(msg.message));
       for (const {reject} of pending.values()) reject(new Error(msg.message));
@@ -63,21 +94,17 @@ export function startChecker({onProgress = () => {}, onError = () => {}} = {}) {
       else if (msg.type === "result") resolve(whole ? msg : msg.result);
       else if (msg.type === "prepared") resolve(msg);
       else if (msg.type === "images") resolve(msg.images);
+      else if (msg.type === "csv") resolve(msg.text);
     }
   };
   worker.onerror = (event) => {
     const message = `核验程序出错 / worker error: ${event.message || "unknown"}`;
-    root.dataset.checkerState = "error";
+    onFailed();
     onError(message);
     rejectReady(new Error(message));
+    for (const {reject} of pending.values()) reject(new Error(message));
+    pending.clear();
   };
-
-  if (early) {
-    for (const event of early.queue.splice(0)) {
-      if (event.type === "message") worker.onmessage(event);
-      else worker.onerror(event);
-    }
-  }
 
   function request(msg, transfer, whole = false) {
     const id = nextId++;
@@ -110,7 +137,16 @@ export function startChecker({onProgress = () => {}, onError = () => {}} = {}) {
       const copy = bytes.slice(0);
       return request({type: "images", bytes: copy}, [copy]);
     },
+    /** The results table as CSV text (checker/report.py: the same columns as the CLI's --csv). */
+    csv(results) {
+      return request({type: "csv", results: JSON.stringify(results)}, []);
+    },
+    /** Stop the worker (its pending requests reject). */
+    terminate() {
+      worker.terminate();
+      for (const {reject} of pending.values()) reject(new Error("worker terminated"));
+      pending.clear();
+    },
   };
-  window.checkerClient = client;
   return client;
 }

@@ -1,41 +1,6 @@
 // Batch export, generated in the browser (Blob + download link): nothing is sent anywhere.
-import { VERDICT_ZH, mainReason } from "./render.mjs";
-
-const CSV_HEADER = ["文件", "格式", "结论", "结论代码", "主要原因", "全部问题", "签章数", "二维码", "SHA-256", "大小（字节）"];
-
-// Cells starting with = + - @ (or tab/CR) are read as formulas by Excel: a hostile file name or
-// QR text could run one.  Prefix them with an apostrophe (OWASP "CSV injection").
-function cell(v) {
-  let s = v === null || v === undefined ? "" : String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;
-  if (/[",\r\n]/.test(s)) s = '"' + s.replace(/"/g, '""') + '"';
-  return s;
-}
-
-export function toCsv(results) {
-  const lines = [CSV_HEADER.map(cell).join(",")];
-  for (const r of results) {
-    const problems = (r.findings || []).filter((f) => f.severity !== "info").map((f) => f.message);
-    lines.push(
-      [
-        r.file,
-        (r.format || "").toUpperCase(),
-        VERDICT_ZH[r.verdict] || r.verdict,
-        r.verdict,
-        mainReason(r),
-        problems.join("；"),
-        (r.signatures || []).length,
-        (r.qr || []).map((q) => q.text).join(" | "),
-        r.sha256,
-        r.size,
-      ]
-        .map(cell)
-        .join(","),
-    );
-  }
-  // BOM so that Excel opens UTF-8 Chinese text correctly; CRLF line ends (RFC 4180).
-  return "\uFEFF" + lines.join("\r\n") + "\r\n";
-}
+// The CSV table is written by Python (checker/report.py, the worker's "csv" message), so the
+// page and the CLI's --csv share one column definition.
 
 export function toJson(results) {
   return JSON.stringify(results, null, 2) + "\n";

@@ -2,14 +2,14 @@
 // qr-worker.mjs.  All runtime files are self-hosted (see paths.mjs).
 import { PATHS, spawnWorker } from "./paths.mjs";
 
-// Long side of the rendered page in pixels, tried in order until a QR code is found.  At 1600 px
-// (137 dpi on A4) a certificate QR of ~2.5 cm gets ~3.5 px per module, which zxing reads; the
-// page renders and decodes in about half the time of 2200 px (measured: 105 + 79 ms there).
-// 2200 px (4+ px per module) is the second try for smaller or denser codes when the first finds
-// none (as the CLI does with 216 and 360 dpi).  A page whose first rendering shows a code is not
-// rendered again, so a second code too small for 1600 px beside it would go unread; a
-// certificate carries one, and a page changed to carry two fails its signature check anyway.
-const RENDER_LONG_SIDES = [1600, 2200];
+// Long side of the rendered page in pixels, tried in order until a QR code is found (coarse to
+// fine: a page whose code is read at one size is not rendered again).  At 1200 px (103 dpi on
+// A4) a 36 mm certificate QR code gets ~3.5 px per module, which zxing reads; rendering and
+// decoding take about half the time of 1600 px, where a 25 mm code gets 3.5 px per module; 2200 px
+// (4+ px per module) is the last try for smaller or denser codes.  A page with no code at all
+// costs the three renderings.  A second, tiny code beside one found at a coarser size would go
+// unread; a certificate carries one, and a page changed to carry two fails its signature check.
+const RENDER_LONG_SIDES = [1200, 1600, 2200];
 const PREVIEW_WIDTH = 640;
 
 let pdfjsPromise = null;
@@ -153,16 +153,48 @@ function figure(canvas, caption) {
   return f;
 }
 
+// One document at a time in pdf.js: its worker port is shared, and a document created while the
+// previous one is torn down is refused.  A batch checks several files at once (a pool of Python
+// workers): their renderings take turns here, each with its own time limit once it starts, while
+// zxing decodes the previous file's page in its own worker (the turn ends with the bitmap).
+let pdfTurn = Promise.resolve();
+
+function inTurn(job) {
+  const mine = pdfTurn.then(job);
+  pdfTurn = mine.catch(() => {});
+  return mine;
+}
+
 /**
  * PDF: render page 1, decode QR codes.  Returns {qr: [QrInput] | null, preview: Element | null,
  * note}.  `qr: null` means "could not look" (the Python side then reports that QR was not checked).
  */
 export async function pdfQr(bytes) {
+  let preview = null;
+  let decoded = { codes: [] };
+  for (const longSide of RENDER_LONG_SIDES) {
+    const page = await inTurn(() => renderPage(bytes, longSide, !preview));
+    if (page.note) return { qr: null, preview, note: page.note };
+    preview = preview || page.preview;
+    try {
+      decoded = await decodeInWorker({ bitmap: page.bitmap }, [page.bitmap]);
+    } catch (err) {
+      return { qr: null, preview, note: "二维码识别组件加载失败，未识别二维码。" };
+    }
+    if (decoded.codes.length || page.scale >= 4) break;
+  }
+  const qr = decoded.codes.map((c) => ({ text: c.text, source: "page 1", box: c.box }));
+  if (preview) outline(preview, qr.map((q) => q.box));
+  return { qr, preview, note: qr.length ? "" : "第 1 页上没有识别到二维码。" };
+}
+
+/** Page 1 rendered with its long side `longSide` px: {bitmap, scale, preview} or {note}. */
+async function renderPage(bytes, longSide, wantPreview) {
   let lib;
   try {
     lib = await pdfjs();
   } catch (err) {
-    return { qr: null, preview: null, note: "预览组件（pdf.js）加载失败，未识别二维码。" };
+    return { note: "预览组件（pdf.js）加载失败，未识别二维码。" };
   }
   // pdf.js refuses a new document on the shared worker port while the previous one is still
   // being torn down ("PDFWorker.create - the worker is being destroyed"): wait for that first,
@@ -188,7 +220,7 @@ export async function pdfQr(bytes) {
       stopAtErrors: false,
     });
   } catch (err) {
-    return { qr: null, preview: null, note: "无法渲染该文件的第 1 页，未识别二维码。" };
+    return { note: "无法渲染该文件的第 1 页，未识别二维码。" };
   }
   // Ends the document in pdf.js's worker (the worker itself is reused).  Not awaited here, so
   // the verdict does not wait for it; the next file awaits it (pdfjsIdle) before it starts.
@@ -205,7 +237,7 @@ export async function pdfQr(bytes) {
     abandoned = true;
     release();
     freshPdfjsWorkers(lib);
-    return { qr: null, preview: null, note: "第 1 页在规定时间内没有渲染完成（文件过于复杂或已损坏），未识别二维码。" };
+    return { note: "第 1 页在规定时间内没有渲染完成（文件过于复杂或已损坏），未识别二维码。" };
   };
   task.onPassword = () => release(); // encrypted: the Python core explains it
   let doc;
@@ -214,44 +246,32 @@ export async function pdfQr(bytes) {
   } catch (err) {
     if (err instanceof Timeout) return timedOut();
     release();
-    return { qr: null, preview: null, note: "无法渲染该文件的第 1 页，未识别二维码。" };
+    return { note: "无法渲染该文件的第 1 页，未识别二维码。" };
   }
   let renderTask = null;
   try {
     const page = await within(doc.getPage(1), left());
     const base = page.getViewport({ scale: 1 });
-    let preview = null;
-    let decoded = { codes: [] };
-    for (const longSide of RENDER_LONG_SIDES) {
-      const scale = Math.min(4, longSide / Math.max(base.width, base.height));
-      const viewport = page.getViewport({ scale });
-      const canvas = document.createElement("canvas");
-      canvas.width = Math.ceil(viewport.width);
-      canvas.height = Math.ceil(viewport.height);
-      performance.mark("cqc-render-start");
-      // `canvas` only, no `canvasContext`: with a context pdf.js paints on this thread; without,
-      // its renderer worker paints and the page just receives the finished frame.
-      renderTask = page.render({ canvas, viewport, background: "#ffffff", annotationMode: lib.AnnotationMode ? lib.AnnotationMode.ENABLE : 1 });
-      await within(renderTask.promise, left());
-      renderTask = null;
-      performance.mark("cqc-render-end");
-      // No getImageData here: reading megapixels back costs the main thread 100+ ms.  A bitmap
-      // snapshot is cheap; qr-worker turns it into pixels off the main thread.
-      const bitmap = await createImageBitmap(canvas);
-      performance.mark("cqc-bitmap-end");
-      if (!preview) preview = figure(previewCanvas(canvas), "第 1 页预览（红框：识别到的二维码）");
-      performance.mark("cqc-preview-end");
-      canvas.width = canvas.height = 0; // free the big bitmap
-      try {
-        decoded = await decodeInWorker({ bitmap }, [bitmap]);
-      } catch (err) {
-        return { qr: null, preview, note: "二维码识别组件加载失败，未识别二维码。" };
-      }
-      if (decoded.codes.length || scale >= 4) break;
-    }
-    const qr = decoded.codes.map((c) => ({ text: c.text, source: "page 1", box: c.box }));
-    outline(preview, qr.map((q) => q.box));
-    return { qr, preview, note: qr.length ? "" : "第 1 页上没有识别到二维码。" };
+    const scale = Math.min(4, longSide / Math.max(base.width, base.height));
+    const viewport = page.getViewport({ scale });
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.ceil(viewport.width);
+    canvas.height = Math.ceil(viewport.height);
+    performance.mark("cqc-render-start");
+    // `canvas` only, no `canvasContext`: with a context pdf.js paints on this thread; without,
+    // its renderer worker paints and the page just receives the finished frame.
+    renderTask = page.render({ canvas, viewport, background: "#ffffff", annotationMode: lib.AnnotationMode ? lib.AnnotationMode.ENABLE : 1 });
+    await within(renderTask.promise, left());
+    renderTask = null;
+    performance.mark("cqc-render-end");
+    // No getImageData here: reading megapixels back costs the main thread 100+ ms.  A bitmap
+    // snapshot is cheap; qr-worker turns it into pixels off the main thread.
+    const bitmap = await createImageBitmap(canvas);
+    performance.mark("cqc-bitmap-end");
+    const preview = wantPreview ? figure(previewCanvas(canvas), "第 1 页预览（红框：识别到的二维码）") : null;
+    performance.mark("cqc-preview-end");
+    canvas.width = canvas.height = 0; // free the big bitmap
+    return { bitmap, scale, preview };
   } catch (err) {
     if (err instanceof Timeout) {
       try {
@@ -261,7 +281,7 @@ export async function pdfQr(bytes) {
       }
       return timedOut();
     }
-    return { qr: null, preview: null, note: "无法渲染该文件的第 1 页，未识别二维码。" };
+    return { note: "无法渲染该文件的第 1 页，未识别二维码。" };
   } finally {
     release();
   }

@@ -15,6 +15,7 @@
  *        qr === null lets the core decide (it has no decoder in the browser, so no QR report);
  *        qr === [] means "decoded, none found".
  *   {type: "images", id, bytes: ArrayBuffer}          OFD images that may hold a QR code
+ *   {type: "csv", id, results: "<JSON list of results>"}   the results table (checker.report)
  *   {type: "prepare", id, name, bytes: ArrayBuffer, options: {trust_demo, today}}
  *        runs the format engine (checker.start_check) while the page decodes QR codes; then
  *   {type: "finish", id, prepared: <id of the prepare>, options: {qr}}
@@ -30,6 +31,7 @@
  *        `python -m checker --json`); ms = time spent in Python for this message
  *   {type: "prepared", id, format, ms}                 the engine ran ("pdf" | "ofd" | "unknown")
  *   {type: "images", id, images: [{source, bytes: ArrayBuffer}]}   (checker.list_images)
+ *   {type: "csv", id, text}                            CSV text with BOM (checker.report.csv_text)
  *   {type: "error", id | null, message}                id null: loading failed (no check can run)
  *
  * Python side: checker.check_bytes(data, name, Options(trust_demo, today, qr_texts)) and
@@ -163,6 +165,10 @@ def _finish(key, opts_json):
         raise KeyError("no prepared check with this id")
     return pending.finish(_options(opts_json).qr_texts).to_json()
 
+def _csv(results_json):
+    from checker.report import csv_text
+    return csv_text(_json.loads(results_json))
+
 def _images(data):
     return [(str(src), bytes(img)) for src, img in _checker.list_images(data.to_bytes())]
 
@@ -274,7 +280,7 @@ async function boot() {
   mark("import_checker");
   const g = pyodide.globals;
   const info = g.get("_info").toJs({dict_converter: Object.fromEntries});
-  py = {check: g.get("_check"), images: g.get("_images"), prepare: g.get("_prepare"), finish: g.get("_finish"), info};
+  py = {check: g.get("_check"), images: g.get("_images"), prepare: g.get("_prepare"), finish: g.get("_finish"), csv: g.get("_csv"), info};
   progress("checker", 1, 1);
   postMessage({type: "ready", python: info.python, checker: info.checker, sm3: info.sm3, snapshot: fromSnapshot,
                ms: Math.round(performance.now() - T0),
@@ -384,6 +390,8 @@ function handle(msg) {
   } else if (msg.type === "finish") {
     const json = py.finish(msg.prepared, JSON.stringify(msg.options ?? {}));
     postMessage({type: "result", id, result: JSON.parse(json), ms: ms()});
+  } else if (msg.type === "csv") {
+    postMessage({type: "csv", id, text: py.csv(String(msg.results ?? "[]"))});
   } else if (msg.type === "images") {
     const list = py.images(new Uint8Array(msg.bytes));
     const images = [];
