@@ -246,7 +246,26 @@ def openssl_verify(cert, alg_oid: str, message: bytes, sig: bytes) -> tuple[bool
             cmd = [openssl(), "dgst", f"-{dig}", "-verify", "pub.pem", "-signature", "sig.bin", "tbs.bin"]
         r = subprocess.run(cmd, cwd=d, capture_output=True, text=True, check=False)
     ok = r.returncode == 0 and ("Verified Successfully" in r.stdout or "Verified OK" in r.stdout)
+    if kind == "sm2" and CROSS_CHECK is not None:
+        CROSS_CHECK.append((ok, gmalg_verify(pem, message, sig)))
     return ok, f"openssl {'pkeyutl sm2/sm3 distid ' + SM2_ID if kind == 'sm2' else 'dgst ' + dig + ' ' + kind}" + (f"; signature {how}" if how else "")
+
+
+CROSS_CHECK: list[tuple[bool, bool]] | None = None  # --cross-check: (OpenSSL, gmalg) per SM2 signature
+
+
+def gmalg_verify(pem: bytes, message: bytes, sig_der: bytes) -> bool:
+    """A second, pure-Python SM2 implementation (slow: about 0.2 s a signature)."""
+    import gmalg
+    from asn1crypto import keys
+    from asn1crypto import pem as pem_mod
+
+    point = keys.PublicKeyInfo.load(pem_mod.unarmor(pem)[2])["public_key"].contents[1:]  # after the unused-bits byte
+    r_d, s_d = Der.load(sig_der).children()
+    size = 32
+    r = int.from_bytes(r_d.content, "big").to_bytes(size, "big")
+    s = int.from_bytes(s_d.content, "big").to_bytes(size, "big")
+    return bool(gmalg.SM2(pk=point, uid=SM2_ID.encode()).verify(message, r, s))
 
 
 def load_cert(der: bytes):
@@ -907,12 +926,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write", action="store_true")
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--table", action="store_true", help="print the README table from manifest.json")
+    ap.add_argument("--cross-check", action="store_true",
+                    help="also verify every SM2 signature with gmalg (pure Python) and report disagreements with OpenSSL")
     ap.add_argument("files", nargs="*")
     a = ap.parse_args(argv)
     manifest = json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {"files": {}}
     if a.table:
         print(table(manifest))
         return 0
+    global CROSS_CHECK
+    if a.cross_check:
+        CROSS_CHECK = []
     names = a.files or sorted(manifest["files"])
     changed = []
     for name in names:
@@ -929,6 +953,12 @@ def main(argv: list[str] | None = None) -> int:
             changed.append(name)
         entry["derived"] = got
         print(f"{got['expected']:5s} {name}: {'; '.join(got['reasons'])[:160]}")
+    if CROSS_CHECK is not None:
+        differ = [c for c in CROSS_CHECK if c[0] != c[1]]
+        print(f"SM2 cross-check: {len(CROSS_CHECK)} signatures, OpenSSL and gmalg agree on {len(CROSS_CHECK) - len(differ)}"
+              f" ({sum(c[0] for c in CROSS_CHECK)} verify), disagree on {len(differ)}")
+        if differ:
+            return 1
     if a.check and changed:
         print("manifest.json differs from a fresh derivation for:", ", ".join(changed), file=sys.stderr)
         return 1
