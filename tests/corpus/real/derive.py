@@ -4,6 +4,8 @@
     python tests/corpus/real/derive.py            # print the derived verdicts
     python tests/corpus/real/derive.py --write    # store them in manifest.json (keeps hand-written fields)
     python tests/corpus/real/derive.py --check    # exit 1 if manifest.json differs from a fresh derivation
+    python tests/corpus/real/derive.py --cross-check   # also verify every SM2 signature with gmalg
+    python tests/corpus/real/derive.py --table    # the README table
 
 Nothing here imports the checker.  The tools are independent references:
 
@@ -13,7 +15,13 @@ Nothing here imports the checker.  The tools are independent references:
 * SM2 and RSA signatures: the OpenSSL 3 command line,
   ``openssl pkeyutl -verify -pubin -inkey pub.pem -rawin -in tbs.der -sigfile sig.der -digest sm3
   -pkeyopt distid:1234567812345678`` (the standard SM2 user ID of GM/T 0009);
-* PDFs: pyHanko (CMS signatures) and poppler's ``pdfsig`` (recorded, when installed).
+* PDFs: the CMS signature over its signed attributes with OpenSSL as above, pyHanko's integrity check and
+  diff analysis of later revisions (no trust roots, no network), poppler's ``pdfsig`` (recorded).
+
+Vendor conventions accepted here, each with its evidence in README.md: CheckMethod
+``1.2.156.10197.1.401.2`` (SM3 over Z||file), a signed Signatures.xml that grew only by later signatures,
+an SM2 signature BIT STRING trimmed of trailing zero bits, non-minimal INTEGERs in r and s, BER
+indefinite lengths in CMS, a CMS signatureAlgorithm that disagrees with its digestAlgorithm.
 
 OFD (GB/T 33190 + GM/T 0031 v1 / GB/T 38540 v4 seals), per signature:
  1. every ``Reference`` of ``SignedInfo`` is recomputed with its ``CheckMethod`` over the package file it
@@ -28,6 +36,10 @@ OFD (GB/T 33190 + GM/T 0031 v1 / GB/T 38540 v4 seals), per signature:
     ``checker/data/trust/anchors.json`` (read as data) and be within its validity period today;
  4. coverage: the parts a reader shows (Document.xml, pages, templates, resource files, fonts, images,
     annotations, reachable from ``Document.xml``) must all be among one seal's References.
+
+PDF: the signature over its signed attributes, ``messageDigest`` over the ByteRange bytes (for a GB/T 38540
+seal in /Contents: ``dataHash`` over the ByteRange bytes), the chain as in 3, and pyHanko's verdict on later
+revisions (a change the signer did not permit is ``fail``; form filling the signer permitted is not).
 
 Verdict (the policy of the verdict contract): any reference, dataHash or signature that does not verify
 -> ``fail``; everything verifies but the signer is not trusted, a signature cannot be checked from the file,
