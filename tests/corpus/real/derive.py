@@ -762,11 +762,24 @@ def _match_sid(certs: list, sid: Der):
     return certs[0] if len(certs) == 1 else None
 
 
+def signers(sigs: list[dict]) -> str:
+    """'signer S (issuer I), seal made by M' for each distinct signer, as the certificates name them."""
+    out = []
+    for s in sigs:
+        if not s.get("signer"):
+            continue
+        text = f"signer {s['signer']} (issuer {s.get('signer_issuer', '?')})"
+        m = re.search(r"; maker (.+)$", s.get("maker", ""))
+        if m and m.group(1) != s["signer"]:
+            text += f", seal made by {m.group(1)}"
+        if text not in out:
+            out.append(text)
+    return "; ".join(out)
+
+
 def conclude(sigs: list[dict], shown: set[str], reasons: list[str]) -> dict:
     providers = sorted({s.get("provider", "") for s in sigs if s.get("provider")})
-    issuers = sorted({s.get("signer_issuer", "") for s in sigs if s.get("signer_issuer")})
-    producer = "; ".join(filter(None, ["Provider " + ", ".join(providers) if providers else "",
-                                       "signer issued by " + ", ".join(issuers) if issuers else ""]))
+    producer = "; ".join(filter(None, ["Provider " + ", ".join(providers) if providers else "", signers(sigs)]))
     signed_files = {s.get("file") for s in sigs} | {p for s in sigs for p in s.get("covered", []) if "/Signs/" in p}
     for s in sigs:
         s["uncovered"] = sorted(p for p in shown - set(s.get("covered", [])) if p not in signed_files)
@@ -870,9 +883,7 @@ def derive_pdf(data: bytes, path: pathlib.Path) -> dict:
             rec["uncovered"] = ["bytes after the signed revision"]
         sigs.append(rec)
     filters = sorted({s["filter"] + " " + s["subfilter"] for s in sigs})
-    issuers = sorted({s.get("signer_issuer", "") for s in sigs if s.get("signer_issuer")})
-    producer = "; ".join(filter(None, ["/Filter " + ", ".join(filters) if filters else "",
-                                       "signer issued by " + ", ".join(issuers) if issuers else ""]))
+    producer = "; ".join(filter(None, ["/Filter " + ", ".join(filters) if filters else "", signers(sigs)]))
     problems = [f"{s['field']}: {p}" for s in sigs for p in s["problems"]] + reasons
     out = {"producer": producer, "signatures": sigs, "tools": tools}
     if problems:
@@ -922,7 +933,7 @@ def summary(d: dict) -> dict:
 
 
 def table(manifest: dict) -> str:
-    rows = ["| file | what it is | source (repo @ commit : path) | licence | producer (Provider / Filter; signer's issuer) | derived | checker gap |",
+    rows = ["| file | what it is | source (repo @ commit : path) | licence | producer (Provider or /Filter; signer, its issuer, seal maker) | derived | checker gap |",
             "|---|---|---|---|---|---|---|"]
     for name, e in sorted(manifest["files"].items()):
         src = e["source"]
