@@ -45,7 +45,7 @@ MESSAGES: dict[str, Message] = {
     "SIG_UNTRUSTED": M("warn", "签章 {index}：签章证书不能追溯到受信任的发证机构根证书，无法确认签章人身份。", "Signature {index}: the signer certificate does not chain to a trusted root; the signer's identity is not confirmed."),
     "SIG_DEMO_CA": M("warn", "签章 {index}：由演示（示例）证书签发，仅用于演示，不能证明真实性。", "Signature {index}: issued by the demo CA; for demonstration only."),
     "SIG_INVALID": M("fail", "签章 {index}：签名值验证失败，文件可能被伪造或篡改。", "Signature {index}: signature value does not verify; the file may be forged or altered."),
-    "SIG_DIGEST_MISMATCH": M("fail", "签章 {index}：签章后文件内容被改动（摘要不一致）。", "Signature {index}: content changed after signing (digest mismatch)."),
+    "SIG_DIGEST_MISMATCH": M("fail", "签章 {index}：{what_zh}在签章后被改动（摘要与签章时记录的不一致）。", "Signature {index}: {what} changed after signing (its digest differs from the signed one)."),
     "SIG_UNSUPPORTED_ALGORITHM": M("error", "签章 {index}：不支持的签名算法 {algorithm}。", "Signature {index}: unsupported signature algorithm {algorithm}."),
     "SIG_MALFORMED": M("error", "签章 {index}：签名数据结构损坏：{detail}", "Signature {index}: malformed signature data: {detail}"),
     "SIG_CERT_EXPIRED": M("warn", "签章 {index}：签章时证书不在有效期内（{detail}）。", "Signature {index}: the certificate was not valid at signing time ({detail})."),

@@ -322,6 +322,7 @@ def bench_inprocess(files: dict[str, pathlib.Path], runs: int) -> list[dict]:
 def _signature_only(data: bytes):
     """The signature check alone: CMS parse, digest over /ByteRange, signature and chain verification."""
     from checker._pdf.sigverify import verify_cms
+    from checker._signature_outcome import SignatureOutcome
 
     m = re.search(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]", data)
     if not m:
@@ -332,7 +333,9 @@ def _signature_only(data: bytes):
     mv = memoryview(data)
 
     def run():
-        return verify_cms(contents, sub, [mv[a:a + b], mv[c:c + d]], 1, 64)
+        o = SignatureOutcome(index=1, kind="pdf-signature")
+        verify_cms(o, contents, sub, [mv[a:a + b], mv[c:c + d]], 64)
+        return o
 
     if not run().intact:
         return None

@@ -33,7 +33,7 @@ CORPUS = "ofd-real"
 EXPECT = {
     "converter-1.ofd": ("warn", [("ofd-seal", True, False)], {"SIG_UNTRUSTED", "OFD_IMAGE_UNDECODABLE"}),
     "converter-helloworld.ofd": ("warn", [], {"NO_SIGNATURE"}),
-    "converter-invoice-example.ofd": ("fail", [("ofd-seal", False, False)], {"OFD_SIG_REF_MISMATCH"}),
+    "converter-invoice-example.ofd": ("fail", [("ofd-seal", False, False)], {"SIG_DIGEST_MISMATCH"}),
     # Yunnan CA signer -> YNCA_SM2 (carried in the CMS) -> NRCAC ROOTCA (bundled): genuinely trusted
     # at the time the file claims; but that certificate has expired since and no timestamp proves
     # the claimed time, so it is not proven (SIG_CERT_EXPIRED_UNPROVEN, see test_signing_time_proof).
@@ -99,7 +99,7 @@ def test_each_seal_intact_and_whole(corpus, name):
     r = check(corpus[name])
     assert all(s.intact for s in r.signatures)
     assert any(s.covers_whole_file for s in r.signatures)
-    assert not {"OFD_UNCOVERED_CONTENT", "OFD_SIG_REF_MISMATCH", "SIG_INVALID"} & codes(r)
+    assert not {"OFD_UNCOVERED_CONTENT", "SIG_DIGEST_MISMATCH", "SIG_INVALID"} & codes(r)
 
 
 def _seal_values(data):
@@ -271,7 +271,7 @@ IMAGE_FILES = ["converter-1.ofd", "converter-invoice-example.ofd", "converter-te
 def test_swapped_image_fails(corpus, name):
     r = check(swap_image(corpus[name]))
     assert r.verdict == "fail"
-    assert "OFD_SIG_REF_MISMATCH" in codes(r)
+    assert "SIG_DIGEST_MISMATCH" in codes(r)
     assert not any(s.intact for s in r.signatures)
 
 

@@ -1,4 +1,4 @@
-"""OFD engine (issue 4): safe package reading, references, SES seals, text and images.
+"""OFD engine: safe package reading, references, SES seals, text and images.
 
 Interface used by :mod:`checker.check`::
 
@@ -18,6 +18,7 @@ A signature ``covers_whole_file`` when it alone covers all visible files.
 from __future__ import annotations
 
 from .._context import Context, EngineOutput
+from .._signature_outcome import conclude
 from . import content
 from .model import ATTACHMENT, METADATA, SIGNATURE, VISIBLE, Model
 from .package import Package
@@ -79,16 +80,13 @@ def analyse_ofd(data: bytes, ctx: Context) -> EngineOutput:
             whole = visible <= r.covered_ok
             if r.intact and not whole:
                 missing = sorted(visible - r.covered_ok)
-                ctx.add("OFD_SIG_PARTIAL", index=r.index, count=len(missing), files=", ".join(missing[:5]))
-                r.codes.append("OFD_SIG_PARTIAL")
-            if r.intact:
-                ctx.add("SIG_OK", index=r.index)
-                r.codes.append("SIG_OK")
-            out.signatures.append(signatures.report(r, whole))
-            if r.intact:
-                for n in signatures.signer_names(r):
-                    if n not in out.signer_names:
-                        out.signer_names.append(n)
+                r.o.later("OFD_SIG_PARTIAL", count=len(missing), files=", ".join(missing[:5]))
+            r.o.covers_whole_file = whole
+            r.o.covered = tuple(sorted(r.covered_ok))
+            out.signatures.append(conclude(ctx, r.o))
+            for n in signatures.signer_names(r):
+                if n not in out.signer_names:
+                    out.signer_names.append(n)
 
     text, drawn = content.page_text(model, ctx)
     out.text = text

@@ -29,9 +29,8 @@ from asn1crypto import core
 from asn1crypto import x509 as _x509
 
 from .._record import field, record
-from .. import messages
+from .._signature_outcome import SignatureOutcome
 from ..errors import CheckerError
-from ..result import SignatureReport
 from . import ses
 from .model import Model, SigEntry
 from .xmlsafe import Node
@@ -60,25 +59,15 @@ class RefCheck:
 
 @record
 class SigResult:
-    """The verification outcome of one OFD signature or seal."""
+    """One OFD signature or seal: its entry, its references and what verification established."""
 
     entry: SigEntry
-    index: int
-    kind: str
+    o: SignatureOutcome
     refs: list[RefCheck] = field(default_factory=list)
-    value_ok: bool = False  # signature value (and dataHash) verified
-    seal_ok: bool = True  # seal structure checks (maker signature, seal file) passed
-    algorithm: str = ""
-    cert: _x509.Certificate | None = None
-    intermediates: list = field(default_factory=list)
-    signed_at: _dt.datetime | None = None
-    timestamp: _dt.datetime | None = None
-    ts_info: object = None  # verified token (TimestampInfo); its TSA is chain-checked in _chain
-    seal_name: str | None = None
-    codes: list[str] = field(default_factory=list)
-    trusted: bool = False
-    chain: tuple[str, ...] = ()
-    anchor: object = None  # the trust store's Anchor the chain ends in
+
+    @property
+    def index(self) -> int:
+        return self.o.index
 
     @property
     def covered_ok(self) -> set[str]:
@@ -86,27 +75,7 @@ class SigResult:
 
     @property
     def intact(self) -> bool:
-        return (self.value_ok and self.seal_ok and bool(self.refs)
-                and all(r.status == "ok" for r in self.refs))
-
-
-class _Ctx:
-    """Adds findings for one signature, remembering their codes."""
-
-    def __init__(self, ctx, res: SigResult) -> None:
-        self.ctx = ctx
-        self.res = res
-
-    def add(self, code: str, severity: str | None = None, **params) -> None:
-        params.setdefault("index", self.res.index)
-        self.ctx.add(code, severity, **params)
-        if code not in self.res.codes:
-            self.res.codes.append(code)
-
-    def problem(self, code: str, detail: str = "") -> None:
-        """A CRYPTO_*/TRUST_* code from the crypto layer, if the message table knows it."""
-        if code in messages.MESSAGES:
-            self.add(code, detail=detail)
+        return self.o.intact
 
 
 def verify_all(model: Model, ctx) -> list[SigResult]:
@@ -119,58 +88,58 @@ def verify_all(model: Model, ctx) -> list[SigResult]:
 
 def _verify_one(model: Model, ctx, entry: SigEntry, index: int) -> SigResult:
     kind = "ofd-sign" if entry.type.lower() == "sign" else "ofd-seal"
-    res = SigResult(entry=entry, index=index, kind=kind)
-    sc = _Ctx(ctx, res)
+    o = SignatureOutcome(index=index, kind=kind, signed_what=("Signature.xml", "签名描述文件 Signature.xml"))
+    res = SigResult(entry=entry, o=o)
+    sc = o
     if entry.path is None:
-        sc.add("OFD_SIG_FILE_MISSING", file=entry.loc or "Signature.xml")
+        sc.note("OFD_SIG_FILE_MISSING", file=entry.loc or "Signature.xml")
         return res
     if entry.type.lower() not in ("seal", "sign"):
-        sc.add("OFD_SIG_TYPE_UNKNOWN", type=entry.type)
+        sc.note("OFD_SIG_TYPE_UNKNOWN", type=entry.type)
     try:
         sig_xml_bytes = model.pkg.read(entry.path)
         node = model.xml(entry.path)
     except CheckerError as exc:
-        sc.add("SIG_MALFORMED", detail=exc.detail or str(exc))
+        sc.note("SIG_MALFORMED", detail=exc.detail or str(exc))
         return res
     signed_info = node.find("SignedInfo")
     if node.tag != "Signature" or signed_info is None:
-        sc.add("SIG_MALFORMED", detail=f"{entry.path}: no SignedInfo")
+        sc.note("SIG_MALFORMED", detail=f"{entry.path}: no SignedInfo")
         return res
-    _check_references(model, ctx, sc, entry, signed_info)
+    _check_references(model, ctx, res, entry, signed_info)
     sv_loc = node.findtext("SignedValue")
     sv_path = model.resolve(entry.path, sv_loc) if sv_loc else None
     model.mark(sv_path, "signature")
     if sv_path is None:
-        sc.add("OFD_SIG_FILE_MISSING", file=sv_loc or "SignedValue")
+        sc.note("OFD_SIG_FILE_MISSING", file=sv_loc or "SignedValue")
         return res
     try:
         value = model.pkg.read(sv_path)
     except CheckerError as exc:
-        sc.add("SIG_MALFORMED", detail=exc.detail or str(exc))
+        sc.note("SIG_MALFORMED", detail=exc.detail or str(exc))
         return res
     method = (signed_info.findtext("SignatureMethod") or "").strip()
     is_ses = ses.looks_like_ses(value)
     if is_ses != (kind == "ofd-seal"):
         # Type says Seal but the value is CMS / a bare value, or the reverse: verify what it is.
-        res.kind = kind = "ofd-seal" if is_ses else "ofd-sign"
-        sc.add("OFD_SIG_TYPE_MISMATCH", type=entry.type)
+        o.kind = kind = "ofd-seal" if is_ses else "ofd-sign"
+        sc.note("OFD_SIG_TYPE_MISMATCH", type=entry.type)
     if kind == "ofd-seal":
-        _verify_seal(model, ctx, sc, entry, signed_info, sig_xml_bytes, value, method)
+        _verify_seal(model, ctx, res, entry, signed_info, sig_xml_bytes, value, method)
     else:
-        _verify_sign(ctx, sc, sig_xml_bytes, value)
-    if res.signed_at is None:
-        res.signed_at = _xml_time(signed_info.findtext("SignatureDateTime"))
-    if res.cert is not None and res.value_ok:
-        _chain(ctx, sc)
+        _verify_sign(ctx, o, sig_xml_bytes, value)
+    if o.signing_time is None:
+        o.signing_time = _xml_time(signed_info.findtext("SignatureDateTime"))
     return res
 
 
 # -- references ---------------------------------------------------------------
-def _check_references(model: Model, ctx, sc: _Ctx, entry: SigEntry, signed_info: Node) -> None:
+def _check_references(model: Model, ctx, res: SigResult, entry: SigEntry, signed_info: Node) -> None:
+    sc = res.o
     refs_nodes = signed_info.findall("References")
     ref_list = [(rn, r) for rn in refs_nodes for r in rn.findall("Reference")]
     if not ref_list:
-        sc.add("OFD_SIG_NO_REFERENCES")
+        sc.note("OFD_SIG_NO_REFERENCES")
         return
     for rn, r in ref_list:
         ctx.check_time()
@@ -183,50 +152,54 @@ def _check_references(model: Model, ctx, sc: _Ctx, entry: SigEntry, signed_info:
             expected = b""
         path = model.resolve(entry.path or "", file_ref) if file_ref else None
         if path is None:
-            sc.res.refs.append(RefCheck(file_ref, None, "missing"))
-            sc.add("OFD_SIG_REF_MISSING", file=file_ref or "?")
+            res.refs.append(RefCheck(file_ref, None, "missing"))
+            sc.note("OFD_SIG_REF_MISSING", file=file_ref or "?")
             continue
         names = [_CHECK_METHODS.get(method_raw.lower())] if method_raw else ["sm3", "sha256"]
         if names[0] is None:
-            sc.res.refs.append(RefCheck(file_ref, path, "mismatch"))
-            sc.add("SIG_UNSUPPORTED_ALGORITHM", algorithm=method_raw)
+            res.refs.append(RefCheck(file_ref, path, "unchecked"))
+            sc.note("SIG_UNSUPPORTED_ALGORITHM", algorithm=method_raw)
             continue
         if names[0] == "sha1":
-            sc.add("SIG_WEAK_DIGEST", algorithm="SHA-1")
+            sc.note("SIG_WEAK_DIGEST", algorithm="SHA-1")
         ok = bool(expected) and any(hmac.compare_digest(model.digest(path, n), expected) for n in names)
-        sc.res.refs.append(RefCheck(file_ref, path, "ok" if ok else "mismatch"))
+        res.refs.append(RefCheck(file_ref, path, "ok" if ok else "mismatch"))
         if not ok:
-            sc.add("OFD_SIG_REF_MISMATCH", file=file_ref)
+            sc.digest_mismatch(f"file {file_ref}", f"文件 {file_ref} ", file=file_ref)
+    if res.refs and all(r.status == "ok" for r in res.refs):
+        sc.integrity = True
+    elif sc.integrity is None:
+        sc.integrity = False  # a reference is missing or unusable (noted above)
 
 
 # -- Type="Seal" ----------------------------------------------------------------
-def _verify_seal(model, ctx, sc: _Ctx, entry, signed_info: Node, sig_xml: bytes, value: bytes, method: str) -> None:
+def _verify_seal(model, ctx, res: SigResult, entry, signed_info: Node, sig_xml: bytes, value: bytes, method: str) -> None:
     from .._crypto import CryptoError, sigalg
     from .._crypto.digest import hash_bytes
 
-    res = sc.res
+    sc = res.o
     try:
         s = ses.parse_signature(value)
     except ses.SesError as exc:
-        sc.add("SIG_MALFORMED", detail=str(exc))
+        sc.note("SIG_MALFORMED", detail=str(exc))
         return
     seal = s.seal
-    res.seal_name = seal.name or None
-    res.signed_at = s.time
-    res.algorithm = sigalg.describe(s.alg)
+    sc.seal_name = seal.name or None
+    sc.signing_time = s.time
+    sc.algorithm = sigalg.describe(s.alg)
     try:
-        res.cert = _x509.Certificate.load(s.cert)
-        res.cert.native  # force a full parse now
-        spki = res.cert.public_key.dump()
+        cert = _x509.Certificate.load(s.cert)
+        cert.native  # force a full parse now
+        spki = cert.public_key.dump()
     except (ValueError, TypeError, KeyError) as exc:
-        sc.add("SIG_MALFORMED", detail=f"signer certificate: {exc}")
-        res.cert = None
+        sc.note("SIG_MALFORMED", detail=f"signer certificate: {exc}")
         return
+    sc.signer_cert = cert
     std = "GM/T 0031-2014 (v1)" if s.version == "v1" else "GB/T 38540-2020 (v4)"
-    sc.add("OFD_SEAL_INFO", seal_name=seal.name or "?", standard=std, vendor=seal.vid or "?",
-           algorithm=res.algorithm)
-    if method and method != s.alg and sigalg.describe(method) != res.algorithm:
-        sc.add("OFD_SIG_METHOD_MISMATCH", xml=method, seal=s.alg)
+    sc.note("OFD_SEAL_INFO", seal_name=seal.name or "?", standard=std, vendor=seal.vid or "?",
+           algorithm=sc.algorithm)
+    if method and method != s.alg and sigalg.describe(method) != sc.algorithm:
+        sc.note("OFD_SIG_METHOD_MISMATCH", xml=method, seal=s.alg)
     # 1. dataHash = hash(Signature.xml)
     try:
         dname = sigalg.digest_for(s.alg) or "sm3"
@@ -234,21 +207,20 @@ def _verify_seal(model, ctx, sc: _Ctx, entry, signed_info: Node, sig_xml: bytes,
         dname = "sm3"
     candidates = {dname, "sm3"}
     if not any(hmac.compare_digest(hash_bytes(n, sig_xml), s.data_hash) for n in candidates):
-        sc.add("OFD_SIG_DATAHASH_MISMATCH")
+        sc.digest_mismatch()  # Signature.xml (the list of protected files) changed, or the value was swapped
         return
     # 2. signature over DER(TBS_Sign)
     try:
         ok = sigalg.verify(s.alg, None, spki, s.tbs_der, s.signature)
     except CryptoError as exc:
         if exc.code == "CRYPTO_UNSUPPORTED_ALGORITHM":
-            sc.add("SIG_UNSUPPORTED_ALGORITHM", algorithm=f"{s.alg} ({exc.detail})")
+            sc.note("SIG_UNSUPPORTED_ALGORITHM", algorithm=f"{s.alg} ({exc.detail})")
         else:
-            sc.add("SIG_MALFORMED", detail=exc.detail or str(exc))
+            sc.note("SIG_MALFORMED", detail=exc.detail or str(exc))
         return
+    sc.value = bool(ok)
     if not ok:
-        sc.add("SIG_INVALID")
         return
-    res.value_ok = True
     # 3. the seal itself
     _check_seal(model, ctx, sc, signed_info, entry, s)
     # 4. timestamp (v4)
@@ -256,11 +228,12 @@ def _verify_seal(model, ctx, sc: _Ctx, entry, signed_info: Node, sig_xml: bytes,
         _check_timestamp(sc, s.timestamp, s.signature)
 
 
-def _check_seal(model, ctx, sc: _Ctx, signed_info: Node, entry, s: ses.SesSignature) -> None:
+def _check_seal(model, ctx, sc: SignatureOutcome, signed_info: Node, entry, s: ses.SesSignature) -> None:
+    """The seal's maker signature, its list of authorised signers, its validity and Seal.esl
+    (a ``fail`` note here makes the signature not intact)."""
     from .._crypto import CryptoError, sigalg
     from .._crypto.digest import hash_bytes
 
-    res = sc.res
     seal = s.seal
     # maker signature over the seal info
     maker_ok = False
@@ -273,21 +246,18 @@ def _check_seal(model, ctx, sc: _Ctx, signed_info: Node, entry, s: ses.SesSignat
                 break
     except CryptoError as exc:
         mcert = None
-        sc.add("OFD_SEAL_MAKER_INVALID", detail=exc.detail or str(exc))
-        res.seal_ok = False
+        sc.note("OFD_SEAL_MAKER_INVALID", detail=exc.detail or str(exc))
     except (ValueError, TypeError, KeyError) as exc:
         mcert = None
-        sc.add("OFD_SEAL_MAKER_INVALID", detail=f"maker certificate: {exc}")
-        res.seal_ok = False
+        sc.note("OFD_SEAL_MAKER_INVALID", detail=f"maker certificate: {exc}")
     else:
         if not maker_ok:
-            sc.add("OFD_SEAL_MAKER_INVALID", detail="signature")
-            res.seal_ok = False
+            sc.note("OFD_SEAL_MAKER_INVALID", detail="signature")
     if maker_ok and mcert is not None:
         at = s.time
         chain = _validate(ctx, mcert, [], at, usage=None)
         if chain is None or not chain.trusted:
-            sc.add("OFD_SEAL_MAKER_UNTRUSTED", maker=_subject(mcert))
+            sc.note("OFD_SEAL_MAKER_UNTRUSTED", maker=_subject(mcert))
     # signer must be listed in the seal
     listed = False
     if seal.cert_list:
@@ -303,14 +273,13 @@ def _check_seal(model, ctx, sc: _Ctx, signed_info: Node, entry, s: ses.SesSignat
         except CryptoError:
             pass
     if not seal.cert_list and not seal.cert_digest_list:
-        sc.add("OFD_SEAL_SIGNER_UNCHECKED")
+        sc.note("OFD_SEAL_SIGNER_UNCHECKED")
     elif not listed:
-        sc.add("OFD_SEAL_SIGNER_NOT_LISTED")
-        res.seal_ok = False
+        sc.note("OFD_SEAL_SIGNER_NOT_LISTED")
     # validity of the seal at signing time
     if s.time and seal.valid_start and seal.valid_end and not (seal.valid_start <= s.time <= seal.valid_end):
-        sc.add("OFD_SEAL_EXPIRED", start=seal.valid_start.date().isoformat(), end=seal.valid_end.date().isoformat(),
-               time=s.time.isoformat())
+        sc.note("OFD_SEAL_EXPIRED", start=seal.valid_start.date().isoformat(), end=seal.valid_end.date().isoformat(),
+                time=s.time.isoformat())
     # Seal.esl next to the signature must be the same seal
     for sl in signed_info.findall("Seal"):
         loc = sl.findtext("BaseLoc")
@@ -319,8 +288,7 @@ def _check_seal(model, ctx, sc: _Ctx, signed_info: Node, entry, s: ses.SesSignat
         if path is None:
             continue
         if model.pkg.read(path) != seal.der:
-            sc.add("OFD_SEAL_FILE_MISMATCH", file=loc)
-            res.seal_ok = False
+            sc.note("OFD_SEAL_FILE_MISMATCH", file=loc)
 
 
 def _spki(cert_der: bytes) -> bytes | None:
@@ -330,41 +298,40 @@ def _spki(cert_der: bytes) -> bytes | None:
         return None
 
 
-def _check_timestamp(sc: _Ctx, token: bytes, signature: bytes) -> None:
+def _check_timestamp(sc: SignatureOutcome, token: bytes, signature: bytes) -> None:
     from .._crypto import CryptoError, cms
 
     try:
         ts = cms.verify_timestamp_token(token, signature)
     except CryptoError as exc:
-        sc.add("OFD_TIMESTAMP_INVALID", detail=exc.detail or str(exc))
+        sc.note("OFD_TIMESTAMP_INVALID", detail=exc.detail or str(exc))
         return
     if ts.valid:
-        sc.res.timestamp = ts.gen_time
-        sc.res.ts_info = ts
-        sc.add("OFD_TIMESTAMP_OK", time=ts.gen_time.isoformat() if ts.gen_time else "?")
+        sc.timestamp = ts.gen_time
+        sc.ts_info = ts
+        sc.note("OFD_TIMESTAMP_OK", time=ts.gen_time.isoformat() if ts.gen_time else "?")
     else:
-        sc.add("OFD_TIMESTAMP_INVALID", detail=", ".join(ts.problems) or "imprint/signature")
+        sc.note("OFD_TIMESTAMP_INVALID", detail=", ".join(ts.problems) or "imprint/signature")
 
 
 # -- Type="Sign" -----------------------------------------------------------------
-def _verify_sign(ctx, sc: _Ctx, sig_xml: bytes, value: bytes) -> None:
+def _verify_sign(ctx, sc: SignatureOutcome, sig_xml: bytes, value: bytes) -> None:
     from .._crypto import CryptoError, cms
     from .._crypto.digest import hash_bytes
 
-    res = sc.res
     try:
         info = cms.parse_signed_data(value, max_certs=ctx.limits.max_certs_per_signature)
     except CryptoError:
         info = None
     if info is None:
         if _raw_signature(value):
-            sc.add("OFD_SIGN_NO_CERT")
-            res.algorithm = "SM2-SM3" if len(value) in (64, 70, 71, 72) else "?"
+            sc.note("OFD_SIGN_NO_CERT")
+            sc.algorithm = "SM2-SM3" if len(value) in (64, 70, 71, 72) else "?"
         else:
-            sc.add("SIG_MALFORMED", detail="SignedValue is neither CMS nor a signature value")
+            sc.note("SIG_MALFORMED", detail="SignedValue is neither CMS nor a signature value")
         return
     if not info.signers:
-        sc.add("SIG_MALFORMED", detail="CMS without SignerInfo")
+        sc.note("SIG_MALFORMED", detail="CMS without SignerInfo")
         return
     try:
         v = cms.verify_signed_data(info, sig_xml)
@@ -375,42 +342,40 @@ def _verify_sign(ctx, sc: _Ctx, sig_xml: bytes, value: bytes) -> None:
                 v = cms.verify_signed_data(info, None)
     except CryptoError as exc:
         if exc.code == "CRYPTO_UNSUPPORTED_ALGORITHM":
-            sc.add("SIG_UNSUPPORTED_ALGORITHM", algorithm=exc.detail or "?")
+            sc.note("SIG_UNSUPPORTED_ALGORITHM", algorithm=exc.detail or "?")
         else:
-            sc.add("SIG_MALFORMED", detail=exc.detail or str(exc))
+            sc.note("SIG_MALFORMED", detail=exc.detail or str(exc))
         return
     v = _accept_data_oid_mix(info, v, sc)
-    res.algorithm = v.signature_algorithm
-    res.cert = v.signer_cert
-    res.intermediates = [c for c in v.certificates if v.signer_cert is None or c.dump() != v.signer_cert.dump()]
-    res.signed_at = v.signing_time
-    details = dict(v.details or ())
-    for code in v.problems:
-        sc.problem(code, details.get(code, ""))
+    sc.algorithm = v.signature_algorithm
+    sc.signer_cert = v.signer_cert
+    sc.certificates = tuple(v.certificates)
+    sc.signing_time = v.signing_time
+    sc.crypto_problems(v.problems, v.details)
     if not v.intact:
-        sc.add("OFD_SIG_DATAHASH_MISMATCH")
+        if sc.integrity is not False:
+            sc.digest_mismatch()
         return
+    sc.value = bool(v.valid)
     if not v.valid:
-        sc.add("SIG_INVALID")
         return
-    res.value_ok = True
     if v.timestamp is not None:
         if v.timestamp.valid:
-            res.timestamp = v.timestamp.gen_time
-            res.ts_info = v.timestamp
-            sc.add("OFD_TIMESTAMP_OK", time=v.timestamp.gen_time.isoformat() if v.timestamp.gen_time else "?")
+            sc.timestamp = v.timestamp.gen_time
+            sc.ts_info = v.timestamp
+            sc.note("OFD_TIMESTAMP_OK", time=v.timestamp.gen_time.isoformat() if v.timestamp.gen_time else "?")
         else:
-            sc.add("OFD_TIMESTAMP_INVALID", detail=", ".join(v.timestamp.problems) or "imprint/signature")
+            sc.note("OFD_TIMESTAMP_INVALID", detail=", ".join(v.timestamp.problems) or "imprint/signature")
 
 
-def _accept_data_oid_mix(info, v, sc: _Ctx):
+def _accept_data_oid_mix(info, v, sc: SignatureOutcome):
     """Real GM products (e.g. the Yunnan CA signer in the corpus) mix the PKCS#7 and GM/T 0010
     "data" OIDs; both mean data (see checker._crypto.cms.accept_data_oid_mix)."""
     from .._crypto import cms
 
     v, mixed = cms.accept_data_oid_mix(info, v)
     if mixed:
-        sc.add("OFD_CMS_DATA_OID_MIX")
+        sc.note("OFD_CMS_DATA_OID_MIX")
     return v
 
 
@@ -443,43 +408,6 @@ def _validate(ctx, cert, intermediates, at, usage="signing"):
         return None
 
 
-def _chain(ctx, sc: _Ctx) -> None:
-    from .._crypto.trust import expired_on, proven_signing_time
-
-    res = sc.res
-    at, proven = res.signed_at, False
-    try:
-        at, proven = proven_signing_time(ctx.trust, res.signed_at, res.ts_info, res.intermediates)
-    except CheckerError:
-        raise
-    except Exception:  # an unusable token proves nothing
-        pass
-    chain = _validate(ctx, res.cert, res.intermediates, at)
-    if chain is None:
-        sc.add("SIG_UNTRUSTED")
-        return
-    res.trusted = bool(chain.trusted)
-    subjects = getattr(chain, "subjects", None)
-    if callable(subjects):
-        subjects = subjects()
-    res.chain = tuple(subjects or ())
-    res.anchor = chain.anchor
-    details = dict(getattr(chain, "details", ()) or ())
-    for code in getattr(chain, "problems", ()) or ():
-        sc.problem(code, details.get(code, ""))
-    if res.trusted and not proven and res.cert is not None:
-        until = expired_on(res.cert, ctx.options.reference_date())
-        if until:
-            sc.add("SIG_CERT_EXPIRED_UNPROVEN", until=until)
-    if getattr(chain, "anchor_is_demo", False):
-        sc.add("SIG_DEMO_CA")
-    if res.trusted:
-        sc.add("SIG_TRUSTED", anchor=res.anchor.name, anchor_sha256=res.anchor.sha256,
-               anchor_origin=res.anchor.origin)
-    else:
-        sc.add("SIG_UNTRUSTED")
-
-
 # -- reports -----------------------------------------------------------------------
 def _subject(cert) -> str:
     try:
@@ -490,21 +418,12 @@ def _subject(cert) -> str:
         return cert.subject.human_friendly
 
 
-def _issuer(cert) -> str:
-    try:
-        from .._crypto.x509 import readable_name
-
-        return readable_name(cert.issuer)
-    except ImportError:  # pragma: no cover
-        return cert.issuer.human_friendly
-
-
 def signer_names(res: SigResult) -> list[str]:
-    if res.cert is None:
+    if res.o.signer_cert is None or not res.intact:
         return []
     out = []
     try:
-        n = res.cert.subject.native
+        n = res.o.signer_cert.subject.native
     except (ValueError, TypeError):
         return []
     for key in ("common_name", "organization_name"):
@@ -514,33 +433,6 @@ def signer_names(res: SigResult) -> list[str]:
         elif v:
             out.append(str(v))
     return out
-
-
-def report(res: SigResult, covers_whole: bool) -> SignatureReport:
-    from .._crypto.trust import anchor_fields
-
-    cert = res.cert
-    return SignatureReport(
-        index=res.index,
-        kind=res.kind,
-        intact=res.intact,
-        trusted=res.trusted and res.intact,
-        algorithm=res.algorithm or "?",
-        signer=_subject(cert) if cert is not None else "",
-        issuer=_issuer(cert) if cert is not None else "",
-        signed_at=_iso(res.timestamp or res.signed_at),
-        covers_whole_file=covers_whole and res.intact,
-        seal_name=res.seal_name,
-        covered=tuple(sorted(res.covered_ok)),
-        chain=res.chain,
-        **anchor_fields(res.anchor if res.trusted else None),
-        timestamp=_iso(res.timestamp),
-        codes=tuple(res.codes),
-    )
-
-
-def _iso(t: _dt.datetime | None) -> str | None:
-    return t.isoformat() if t else None
 
 
 def _xml_time(text: str | None) -> _dt.datetime | None:

@@ -1,0 +1,185 @@
+"""One PDF signature, step by step: where it lives, what it signs, whether it verifies, what
+changed after it.  Each step records its facts in a :class:`SignatureOutcome`; the shared
+:func:`checker._signature_outcome.conclude` turns them into findings and a report.
+
+1. :func:`_locate` – the signature dictionary is a plain object of the revision it signs;
+2. :func:`_signed_ranges` – ``/ByteRange`` covers the whole revision except ``/Contents``;
+3. :func:`_verify_value` – the CMS (or document timestamp) over those ranges;
+4. :func:`_later_changes` – what the revisions after the signed one changed (allowed or not).
+"""
+from __future__ import annotations
+
+
+from .._context import Context
+from .._record import record
+from .._signature_outcome import SignatureOutcome, conclude
+from ..errors import LimitExceeded, MalformedInput
+from ..result import SignatureReport
+from .byterange import check_byterange
+from .changes import ChangeAnalysis, ChangeReport, wording
+from .document import PdfFile
+from .objects import PdfDict, PdfString, Ref
+from .sigverify import SUBFILTER_SHA1, SUBFILTER_TS, SUBFILTERS_CMS, verify_cms
+from .xref import RevisionView
+
+TYPE_CHECKING = False  # typing is not imported at run time: the CLI's time is mostly imports
+if TYPE_CHECKING:
+    from typing import Any
+
+WS = b" \t\r\n\f\x00"
+_WHAT = ("the signed byte ranges of the file", "签名覆盖的文件内容")
+
+
+@record
+class _Signed:
+    """Where a signature sits: its revision and the byte ranges it signs."""
+
+    view: RevisionView
+    ranges: tuple[tuple[int, int], ...]
+    end: int  # end of the signed revision (of the second byte range)
+
+
+def verify_signature(pdf: PdfFile, ctx: Context, index: int, f: Any, sd: Any,
+                     docmdp: int | None) -> tuple[SignatureReport, int]:
+    """The report of one signature field and the end of the revision it signs (0: none)."""
+    o = SignatureOutcome(index=index, kind="pdf-signature", signed_what=_WHAT, seal_name=f.name or None)
+    if not isinstance(sd, PdfDict):
+        o.note("PDF_SIG_EMPTY")
+        return conclude(ctx, o), 0
+    sub = sd.get("SubFilter")
+    if sub == SUBFILTER_TS or sd.get("Type") == "DocTimeStamp":
+        o.kind, o.usage = "pdf-timestamp", "timestamping"
+    signed = _locate(pdf, ctx, o, f, sd)
+    if signed is None:
+        return conclude(ctx, o), 0
+    o.revision = _revision_number(pdf, signed.view)
+    if not _supported(o, sub):
+        return conclude(ctx, o), signed.end
+    _verify_value(pdf, ctx, o, sd, signed, str(sub))
+    if o.intact:
+        level = _sig_docmdp(pdf, sd)
+        if level is not None:
+            o.later("PDF_CERTIFIED", level=level)
+        o.covers_whole_file = _later_changes(pdf, o, signed, docmdp)
+    return conclude(ctx, o), signed.end
+
+
+def _locate(pdf: PdfFile, ctx: Context, o: SignatureOutcome, f: Any, sd: PdfDict) -> _Signed | None:
+    """Steps 1 and 2: a plain object of the revision it signs, with a sound /ByteRange."""
+    holder = f.value_ref.num if isinstance(f.value_ref, Ref) else (f.ref.num if f.ref else None)
+    loc = pdf.full_loc(pdf.final, holder) if holder is not None else None
+    if loc is None or loc[0] != "n":
+        o.note("PDF_BYTERANGE_INVALID", **_br_detail("BR_OBJSTM", {}))
+        return None
+    contents = sd.get("Contents")
+    if isinstance(contents, PdfString) and len(contents) > ctx.limits.max_cms_bytes:
+        o.note("PDF_SIG_TOO_LARGE", size=len(contents), limit=ctx.limits.max_cms_bytes)
+        return None
+    if contents is None or sd.get("ByteRange") is None:
+        o.note("PDF_SIG_EMPTY")
+        return None
+    rc = check_byterange(sd.get("ByteRange"), contents, len(pdf.data), pdf.revision_ends)
+    if not rc.ok:
+        o.note("PDF_BYTERANGE_INVALID", **_br_detail(rc.problem, rc.params))
+        return None
+    try:
+        view = pdf.view(pdf.revision_ends[rc.end])
+    except (MalformedInput, LimitExceeded):
+        o.note("PDF_SIG_NOT_IN_REVISION")
+        return None
+    if pdf.full_loc(view, holder) != loc:
+        o.note("PDF_SIG_NOT_IN_REVISION")
+        return None
+    return _Signed(view, rc.ranges, rc.end)
+
+
+def _supported(o: SignatureOutcome, sub: Any) -> bool:
+    if sub not in SUBFILTERS_CMS and sub not in (SUBFILTER_SHA1, SUBFILTER_TS):
+        o.note("PDF_SUBFILTER_UNSUPPORTED", subfilter=str(sub))
+        return False
+    if o.kind == "pdf-timestamp" and sub != SUBFILTER_TS:
+        o.note("PDF_SUBFILTER_UNSUPPORTED", subfilter=f"DocTimeStamp/{sub}")
+        return False
+    return True
+
+
+def _verify_value(pdf: PdfFile, ctx: Context, o: SignatureOutcome, sd: PdfDict, signed: _Signed, sub: str) -> None:
+    """Step 3: the CMS over the byte ranges; the claimed time falls back to /M."""
+    mv = memoryview(pdf.data)
+    chunks = [mv[a:b] for a, b in signed.ranges]
+    contents = sd.get("Contents")
+    verify_cms(o, bytes(contents) if contents is not None else b"", sub, chunks,
+               ctx.limits.max_certs_per_signature)
+    o.shown_time = pdf_date(sd.get("M"))  # the dictionary's /M: shown when the CMS names no time
+
+
+def _later_changes(pdf: PdfFile, o: SignatureOutcome, signed: _Signed, docmdp: int | None) -> bool:
+    """Step 4: does the signature still cover what is shown?  Reports what changed after it."""
+    data = pdf.data
+    if not data[signed.end:].strip(WS):
+        return True
+    if signed.view.end == pdf.final.end:
+        return False  # bytes after the last %%EOF: reported by the engine (PDF_UNSIGNED_TAIL)
+    try:
+        ca = ChangeAnalysis(pdf, signed.view, pdf.final, docmdp).run()
+    except MalformedInput as exc:
+        ca = ChangeReport()
+        ca.fail("PDF_CHANGED_AFTER_SIGNING", "UNREADABLE", detail=exc.detail or str(exc))
+    for p in ca.problems:
+        o.later(p.code, p.severity, detail=p.detail, detail_zh=p.detail_zh)
+    if not ca.ok:
+        return False
+    if ca.allowed:
+        en, zh = ca.allowed_texts()
+        o.later("PDF_LATER_CHANGES_ALLOWED", detail=en, detail_zh=zh)
+    return True
+
+
+def _br_detail(key: str, params: dict[str, Any]) -> dict[str, str]:
+    en, zh = wording(key, params)
+    return {"detail": en, "detail_zh": zh}
+
+
+def _revision_number(pdf: PdfFile, view: RevisionView) -> int:
+    """1-based position among the file's revisions (a linearized file's first-page %%EOF is none)."""
+    ends = [v.end for v in pdf.revision_views()]
+    try:
+        return ends.index(view.end) + 1
+    except ValueError:
+        return len(ends)
+
+
+def _sig_docmdp(pdf: PdfFile, sd: PdfDict) -> int | None:
+    """DocMDP /P of a certification signature dictionary (None for an approval signature)."""
+    refs = pdf.get(pdf.final, sd.get("Reference"))
+    if not isinstance(refs, list):
+        return None
+    for r in refs:
+        rd = pdf.get(pdf.final, r)
+        if isinstance(rd, PdfDict) and rd.get("TransformMethod") == "DocMDP":
+            tp = pdf.get(pdf.final, rd.get("TransformParams"))
+            p = tp.get("P", 2) if isinstance(tp, PdfDict) else 2
+            return p if p in (1, 2, 3) else 1
+    return None
+
+
+def pdf_date(b: Any) -> str | None:
+    """``D:YYYYMMDDHHmmSS+HH'mm'`` → ISO 8601 (best effort, for display only)."""
+    if not isinstance(b, bytes):
+        return None
+    s = b.decode("latin-1").strip()
+    if s.startswith("D:"):
+        s = s[2:]
+    digits = s[:14]
+    if len(digits) < 8 or not digits[:8].isdigit():
+        return None
+    y, mo, d = digits[0:4], digits[4:6], digits[6:8]
+    hh, mm, ss = (digits[8:10] or "00"), (digits[10:12] or "00"), (digits[12:14] or "00")
+    iso = f"{y}-{mo}-{d}T{hh}:{mm}:{ss}"
+    rest = s[14:]
+    if rest[:1] in ("Z",):
+        iso += "+00:00"
+    elif rest[:1] in ("+", "-") and len(rest) >= 3:
+        tz = rest[1:].replace("'", "")
+        iso += f"{rest[0]}{tz[:2]}:{(tz[2:4] or '00')}"
+    return iso
