@@ -7,7 +7,7 @@ from ._record import field, record
 from .errors import TimeLimitExceeded
 from .limits import Limits
 from .options import Options, QrInput
-from .result import Finding, SignatureReport
+from .result import Finding, SignatureReport, UnprotectedArea
 
 TYPE_CHECKING = False  # typing is not imported at run time: the CLI's time is mostly imports
 if TYPE_CHECKING:
@@ -24,6 +24,8 @@ class EngineOutput:
     images: list[tuple[str, bytes]] = field(default_factory=list)  # (source, PNG/JPEG bytes) for QR
     qr: list[QrInput] = field(default_factory=list)  # QR codes the engine decoded itself
     signer_names: list[str] = field(default_factory=list)  # subjects (CN / O) of intact signers
+    unprotected: list[UnprotectedArea] = field(default_factory=list)  # where no signature protects
+    unprotected_files: list[str] = field(default_factory=list)  # package files no signature protects
 
 
 @record

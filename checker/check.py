@@ -201,6 +201,7 @@ def _finish(data, filename, fmt, out: EngineOutput, ctx: Context, size: int | No
         sha256=hashlib.sha256(data).hexdigest() if data else "",
         pages=out.pages,
         checker_version=__version__,
+        unprotected=tuple(out.unprotected),
     )
 
 

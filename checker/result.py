@@ -15,7 +15,10 @@ if TYPE_CHECKING:
     from typing import Any
 
 VERDICTS = ("pass", "warn", "fail", "error")
-_RANK = {"info": 0, "pass": 0, "warn": 1, "fail": 2, "error": 3}
+# Which severity decides the verdict: evidence of forgery (fail) outranks "nothing can be judged"
+# (error), which outranks "cannot vouch" (warn).
+_PRECEDENCE = ("pass", "warn", "error", "fail")
+_RANK = {"info": 0, "pass": 0, "warn": 1, "error": 2, "fail": 3}
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,21 @@ class SignatureReport:
 
 
 @dataclass(frozen=True)
+class UnprotectedArea:
+    """Where a part of the document that no signature protects draws on a page."""
+
+    page: int  # 1-based
+    box: tuple[float, float, float, float]  # x, y, w, h in page units (0..1, origin top left)
+    file: str  # the unprotected file (OFD package path)
+    what: str  # what it is, e.g. "page template", "image", "annotation"
+    what_zh: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"page": self.page, "box": list(self.box), "file": self.file, "what": self.what,
+                "what_zh": self.what_zh}
+
+
+@dataclass(frozen=True)
 class QrReport:
     """One decoded QR code and the judgement of its payload."""
 
@@ -112,6 +130,7 @@ class QrReport:
     status: str = "info"  # severity of the judgement: info | warn | fail
     code: str = ""  # finding code that explains ``status``
     box: tuple[float, float, float, float] | None = None  # x, y, w, h in page units (0..1)
+    unprotected: bool = False  # read from content that no signature protects
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -123,6 +142,7 @@ class QrReport:
             "status": self.status,
             "code": self.code,
             "box": list(self.box) if self.box else None,
+            "unprotected": self.unprotected,
         }
 
 
@@ -141,6 +161,7 @@ class Result:
     sha256: str = ""
     pages: int | None = None
     checker_version: str = ""
+    unprotected: tuple[UnprotectedArea, ...] = ()  # what no signature protects, per page
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -155,6 +176,7 @@ class Result:
             "sha256": self.sha256,
             "pages": self.pages,
             "checker_version": self.checker_version,
+            "unprotected": [a.to_dict() for a in self.unprotected],
         }
 
     def to_json(self, **kw: Any) -> str:
@@ -164,17 +186,19 @@ class Result:
 
 
 def worst(severities) -> str:
-    """Verdict from severities: info-only → pass; else the worst one."""
+    """Verdict from severities: info-only → pass; else the one that decides (fail > error > warn)."""
     rank = 0
     for s in severities:
         rank = max(rank, _RANK[s])
-    return VERDICTS[rank]
+    return _PRECEDENCE[rank]
 
 
 def verdict_for(findings, signatures) -> str:
-    """The verdict rule (a contract; see README):
+    """The verdict rule (a contract; see README's verdict contract):
 
-    * ``error`` / ``fail`` / ``warn`` when a finding has that severity (worst wins);
+    * ``fail`` when any finding is evidence (fail): a proven modification or forgery decides even
+      when another part of the file cannot be read;
+    * else ``error`` when something could not be judged, else ``warn`` when we cannot vouch;
     * ``pass`` only when nothing objects **and** at least one signature is intact,
       trusted and covers the document, and every signature is intact.
     """

@@ -25,7 +25,8 @@ def test_pass_requires_a_proven_signature():
     assert verdict_for((), (sig(), sig(index=2, intact=False))) == "warn"
 
 
-def test_worst_finding_wins():
+def test_the_deciding_finding_wins():
+    """fail (evidence) > error (nothing can be judged) > warn (cannot vouch) > info."""
     info = Finding.make("QR_NOT_CHECKED")
     warn = Finding.make("NO_SIGNATURE")
     fail = Finding.make("SIG_INVALID", index=1)
@@ -33,7 +34,10 @@ def test_worst_finding_wins():
     assert verdict_for((info,), (sig(),)) == "pass"
     assert verdict_for((info, warn), (sig(),)) == "warn"
     assert verdict_for((warn, fail), (sig(),)) == "fail"
-    assert verdict_for((fail, err), (sig(),)) == "error"
+    assert verdict_for((warn, err), (sig(),)) == "error"
+    # a proven modification outranks a part that cannot be read
+    assert verdict_for((fail, err), (sig(),)) == "fail"
+    assert verdict_for((err, fail), ()) == "fail"
 
 
 def test_every_message_has_valid_severity_and_both_languages():

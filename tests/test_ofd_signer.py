@@ -286,7 +286,8 @@ def test_removed_signature_listing_is_reported(plain, ca):
 
 
 def test_icc_profile_is_visible_content(plain, ca):
-    """A colour profile named by a resource changes what is shown: it must be covered."""
+    """A colour profile named by a resource changes what is shown: left out of the seal it is
+    partial coverage (warn, never pass), named with what it is."""
     f = files(plain)
     f["Doc_0/PublicRes.xml"] = f["Doc_0/PublicRes.xml"].replace(
         b"<ofd:Fonts>", b'<ofd:ColorSpaces><ofd:ColorSpace ID="9" Type="RGB" Profile="srgb.icc"/></ofd:ColorSpaces><ofd:Fonts>')
@@ -294,7 +295,10 @@ def test_icc_profile_is_visible_content(plain, ca):
     doc = ofdsign.write_zip(f)
     protect = [n for n in f if n != "Doc_0/Res/srgb.icc"]
     r = check(seal(doc, ca, protect=protect), ca["root"])
-    assert r.verdict == "fail" and "OFD_UNCOVERED_CONTENT" in codes(r)
+    assert r.verdict == "warn" and "OFD_UNPROTECTED_PART" in codes(r) and "OFD_UNCOVERED_CONTENT" not in codes(r)
+    (f,) = [f for f in r.findings if f.code == "OFD_UNPROTECTED_PART"]
+    assert "颜色配置 Doc_0/Res/srgb.icc" in f.message and "colour profile" in f.message_en
+    assert [(a.page, a.box, a.file) for a in r.unprotected] == [(1, (0.0, 0.0, 1.0, 1.0), "Doc_0/Res/srgb.icc")]
     r = check(seal(doc, ca), ca["root"])
     assert r.signatures[0].covers_whole_file and "OFD_UNCOVERED_CONTENT" not in codes(r)
 

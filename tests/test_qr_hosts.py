@@ -88,10 +88,10 @@ def test_official_hosts(url, host):
         ("https://zfcxjw.cq.gov.cn:44３/", "QR_URL_AMBIGUOUS"),
         ("https://zfcxjw..cq.gov.cn/", "QR_URL_AMBIGUOUS"),
         ("https://zfcxjw_cq.gov.cn.evil/", "QR_URL_AMBIGUOUS"),
-        # plain foreign hosts
-        ("https://evil.com/zfcxjw.cq.gov.cn", "QR_HOST_UNOFFICIAL"),
-        ("https://example.org/?next=https://zfcxjw.cq.gov.cn", "QR_HOST_UNOFFICIAL"),
-        ("https://cert-verify.top/", "QR_HOST_UNOFFICIAL"),
+        # an official host written after a foreign one, to look official
+        ("https://evil.com/zfcxjw.cq.gov.cn", "QR_OFFICIAL_IN_PATH"),
+        ("https://example.org/?next=https://zfcxjw.cq.gov.cn", "QR_OFFICIAL_IN_PATH"),
+        ("https://example.org/x%2Fzfcxjw.cq.gov.cn/cert", "QR_OFFICIAL_IN_PATH"),
         # dangerous schemes
         ("javascript:alert(document.domain)", "QR_SCHEME_DANGEROUS"),
         ("JavaScript:location='https://evil.com'", "QR_SCHEME_DANGEROUS"),
@@ -116,6 +116,10 @@ def test_lookalikes_and_tricks_fail(url, code):
         ("https://zjt.yn.gov.cn/", "QR_HOST_GOV_UNLISTED"),  # a government host we do not list
         ("https://cx.gov.cn/", "QR_HOST_GOV_UNLISTED"),
         ("https://zfcxjw.cq.gov.cn.gov.cn/", "QR_HOST_GOV_UNLISTED"),  # only a government body can own it
+        # hosts we do not list and that imitate none we list: cannot vouch, no evidence of deceit
+        ("https://cert-verify.top/", "QR_HOST_UNOFFICIAL"),
+        ("https://cert-verify.top/notzfcxjw.cq.gov.cnx", "QR_HOST_UNOFFICIAL"),  # label boundaries
+        ("https://www.cqjsxx.com/webcqjg/Index.aspx", "QR_HOST_UNOFFICIAL"),
         ("weixin://dl/business/?t=abc", "QR_SCHEME_UNSUPPORTED"),
         ("ftp://zfcxjw.cq.gov.cn/", "QR_SCHEME_UNSUPPORTED"),
         ("姓名:张明远;注册编号:渝250012345678", "QR_NOT_URL"),
@@ -193,3 +197,9 @@ def test_schemeless_host_character_class_is_exactly_ascii_alnum_dash_and_bmp_non
     got = re.compile(qr._LABEL_CH)
     for cp in list(range(0, 0x3000)) + list(range(0xFF00, 0x10100)) + [0x1F600, 0x10FFFF]:
         assert bool(want.fullmatch(chr(cp))) == bool(got.fullmatch(chr(cp))), hex(cp)
+
+
+def test_unlisted_host_says_what_we_know():
+    j = judge("https://verify.cert-example.com.cn/x")
+    assert (j.status, j.code) == ("warn", "QR_HOST_UNOFFICIAL")
+    assert dict(j.params)["registrable"] == "cert-example.com.cn"

@@ -92,3 +92,29 @@ def test_unknown_crypto_code_is_malformed_evidence():
     o.crypto_problems(["CRYPTO_SOMETHING_NEW"])
     rep = conclude(ctx, o)
     assert [(f.code, f.severity) for f in ctx.findings] == [("SIG_MALFORMED", "fail")] and not rep.intact
+
+
+def test_a_proven_modification_outranks_a_part_that_cannot_be_read(samples):
+    """The sealed page was changed into something unreadable: the seal's reference proves the
+    change, so the file is 不通过 although its page cannot be parsed."""
+    import io
+    import zipfile
+
+    src = (samples / "sample-sm2.ofd").read_bytes()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(src)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            body = zin.read(info)
+            if info.filename.endswith("Page_0/Content.xml"):
+                body = b"<ofd:Page xmlns:ofd='http://www.ofdspec.org/2016'><unclosed>"
+            zout.writestr(info, body)
+    r = check_file_bytes(out.getvalue())
+    codes = {f.code: f.severity for f in r.findings}
+    assert "SIG_DIGEST_MISMATCH" in codes and "error" in codes.values(), codes
+    assert r.verdict == "fail"
+
+
+def check_file_bytes(data):
+    from checker import check_bytes
+
+    return check_bytes(data, "t.ofd", Options(trust_demo=True, today=dt.date(2026, 11, 23)))

@@ -37,6 +37,22 @@ def certificate_checks(data: bytes, fmt: str, out: EngineOutput, ctx: Context) -
     _qr_checks(data, fmt, out, ctx, ex, is_cert)
 
 
+def _unprotected(q, out: EngineOutput) -> bool:
+    """Was this QR code read from content that no signature protects?  An OFD image is named by
+    its package path; a code found on a rendered page by its box on that page."""
+    if q.source in out.unprotected_files:
+        return True
+    if q.box is None or not q.source.startswith("page "):
+        return False
+    try:
+        page = int(q.source.split()[1])
+    except (IndexError, ValueError):
+        return False
+    x, y, w, h = q.box
+    return any(a.page == page and x < a.box[0] + a.box[2] and a.box[0] < x + w
+               and y < a.box[1] + a.box[3] and a.box[1] < y + h for a in out.unprotected)
+
+
 def _qr_checks(data: bytes, fmt: str, out: EngineOutput, ctx: Context, ex, is_cert: bool) -> None:
     ctx.qr_reports = []
     inputs, checked = collect_qr(data, fmt, out, ctx)
@@ -57,10 +73,13 @@ def _qr_checks(data: bytes, fmt: str, out: EngineOutput, ctx: Context, ex, is_ce
         ctx.check_time()
         j = judge_payload(q.text, max_chars=ctx.limits.max_qr_payload_chars)
         text = q.text if len(q.text) <= ctx.limits.max_qr_payload_chars else q.text[:200] + "…"
+        unprotected = _unprotected(q, out)
         ctx.qr_reports.append(
             QrReport(text=text, source=q.source, is_url=j.is_url, host=j.host, official=j.official,
-                     status=j.status, code=j.code, box=q.box)
+                     status=j.status, code=j.code, box=q.box, unprotected=unprotected)
         )
+        if unprotected:
+            ctx.add("QR_UNPROTECTED", source=q.source or "?")
         params = dict(j.params)
         params.setdefault("host", j.host or "")
         params.setdefault("text", text[:80])

@@ -270,4 +270,6 @@ def classify_host(raw: str, hosts: HostList | None = None) -> HostVerdict:
                 host, "fail", "QR_OFFICIAL_IN_SUBDOMAIN", params=(("official", e.host), ("registrable", registrable(host)))
             )
         return HostVerdict(host, "fail", "QR_LOOKALIKE_HOST", params=(("display", host), ("official", e.host)))
-    return HostVerdict(host, "fail", "QR_HOST_UNOFFICIAL")
+    # A host we do not list and that imitates none we list: we cannot vouch for it, but nothing
+    # about it deceives either (fail is kept for look-alikes, user-info, homograph and IP tricks).
+    return HostVerdict(host, "warn", "QR_HOST_UNOFFICIAL", params=(("registrable", registrable(host)),))

@@ -124,6 +124,10 @@ def _judge_url(t: str, scheme: str, rest: str, hosts: HostList) -> Judgement:
     v = classify_host(hostpart, hosts)
     pairs, free = _url_pairs(tail)
     base = dict(is_url=True, host=v.host, pairs=pairs, free=free)
+    if v.code == "QR_HOST_UNOFFICIAL":
+        shown = _official_named_in(tail, hosts)
+        if shown is not None:  # evil.example/zfcxjw.cq.gov.cn: dressed up as the official site
+            return Judgement(status="fail", code="QR_OFFICIAL_IN_PATH", params=(("official", shown),), **base)
     if v.status != "info":
         return Judgement(status=v.status, code=v.code, params=v.params, **base)
     # official host: now the transport
@@ -144,6 +148,18 @@ def _judge_url(t: str, scheme: str, rest: str, hosts: HostList) -> Judgement:
                 return Judgement(status="warn", code="QR_REDIRECT_PARAM", official=True,
                                  params=(("target", inner.host),), **base)
     return Judgement(status="info", code="QR_OFFICIAL", official=True, params=v.params, **base)
+
+
+def _official_named_in(tail: str, hosts: HostList) -> str | None:
+    """An official host written in the path or query of a URL that goes elsewhere."""
+    text = unquote(tail).lower()
+    for entry in hosts.hosts:
+        for m in re.finditer(re.escape(entry.host), text):
+            before = text[m.start() - 1:m.start()]
+            after = text[m.end():m.end() + 1]
+            if (not before or not (before.isalnum() or before in "-.")) and (not after or not (after.isalnum() or after == "-")):
+                return entry.host
+    return None
 
 
 def _url_pairs(tail: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from .._context import Context, EngineOutput
 from .._signature_outcome import conclude
-from . import content
+from . import content, coverage
 from .model import ATTACHMENT, METADATA, SIGNATURE, VISIBLE, Model
 from .package import Package
 
@@ -54,28 +54,7 @@ def analyse_ofd(data: bytes, ctx: Context) -> EngineOutput:
     if not results:
         ctx.add("NO_SIGNATURE")
     else:
-        covered_any = set()
-        for r in results:
-            covered_any |= r.covered_ok
-            covered_any |= {c.path for c in r.refs if c.path}  # mismatches are reported already
-        for name in sorted(model.pkg.names):
-            if name in covered_any:
-                continue
-            role = model.roles.get(name)
-            if name == model.root_name:
-                # OFD.xml only points to the documents (which must be covered themselves) and
-                # holds DocInfo metadata: a gap here is a warning, not proof of forgery.
-                ctx.add("OFD_UNCOVERED_ROOT", file=name)
-            elif role == VISIBLE:
-                ctx.add("OFD_UNCOVERED_CONTENT", file=name)
-            elif role == ATTACHMENT:
-                ctx.add("OFD_UNCOVERED_ATTACHMENT", file=name)
-            elif role == METADATA:
-                ctx.add("OFD_UNCOVERED_METADATA", file=name)
-            elif role == SIGNATURE or name in orphans:
-                continue
-            else:
-                ctx.add("OFD_UNREFERENCED_FILE", file=name)
+        _uncovered_files(model, ctx, results, orphans, out)
         for r in results:
             whole = visible <= r.covered_ok
             if r.intact and not whole:
@@ -88,6 +67,8 @@ def analyse_ofd(data: bytes, ctx: Context) -> EngineOutput:
                 if n not in out.signer_names:
                     out.signer_names.append(n)
 
+    if model.unreadable:
+        raise model.unreadable[0]  # after the seals: what they prove stands (fail outranks error)
     text, drawn = content.page_text(model, ctx)
     out.text = text
     good, bad = content.image_list(model, drawn, ctx)
@@ -95,6 +76,46 @@ def analyse_ofd(data: bytes, ctx: Context) -> EngineOutput:
     for path, fmt in bad:
         ctx.add("OFD_IMAGE_UNDECODABLE", file=path, format=fmt)
     return out
+
+
+def _uncovered_files(model: Model, ctx: Context, results, orphans: list[str], out: EngineOutput) -> None:
+    """Package files no seal covers, by role; for visible ones see :mod:`.coverage`."""
+    covered_any: set[str] = set()
+    for r in results:
+        covered_any |= r.covered_ok
+        covered_any |= {c.path for c in r.refs if c.path}  # mismatches are reported already
+    parts = []
+    for name in sorted(model.pkg.names):
+        if name in covered_any:
+            continue
+        role = model.roles.get(name)
+        if name == model.root_name:
+            # OFD.xml only points to the documents (which must be covered themselves) and
+            # holds DocInfo metadata: a gap here is a warning, not proof of forgery.
+            ctx.add("OFD_UNCOVERED_ROOT", file=name)
+        elif role == VISIBLE:
+            part = coverage.classify(model, name)
+            if part.is_document:
+                ctx.add("OFD_UNCOVERED_CONTENT", file=name)
+            else:
+                parts.append(part)
+        elif role == ATTACHMENT:
+            ctx.add("OFD_UNCOVERED_ATTACHMENT", file=name)
+        elif role == METADATA:
+            ctx.add("OFD_UNCOVERED_METADATA", file=name)
+        elif role == SIGNATURE or name in orphans:
+            continue
+        else:
+            ctx.add("OFD_UNREFERENCED_FILE", file=name)
+    if not parts:
+        return
+    out.unprotected = coverage.areas(model, parts)
+    out.unprotected_files = [p.path for p in parts]
+    for p in parts:
+        en, zh = p.what()
+        pages = coverage.pages_of(out.unprotected, p.path)
+        ctx.add("OFD_UNPROTECTED_PART", file=p.path, what=en, what_zh=zh,
+                pages=", ".join(map(str, pages)) or "?", pages_zh="、".join(map(str, pages)) or "?")
 
 
 def _mark_lookalikes(model: Model) -> None:

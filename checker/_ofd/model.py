@@ -84,6 +84,8 @@ class Model:
         self.signatures: list[SigEntry] = []
         self.missing: list[tuple[str, str]] = []  # (kind, loc) referenced but absent
         self.shadows: dict[str, set[str]] = {}  # resolved name -> other existing resolutions
+        self.kinds: dict[str, str] = {}  # package name → how the document first names it ("Page", "Font", …)
+        self.unreadable: list[MalformedInput] = []  # parts that do not parse (after OFD.xml, Document.xml)
         self.pages: list[Page] = []
         self.root_name: str | None = None
         self._xml: dict[str, Node] = {}
@@ -103,6 +105,16 @@ class Model:
                 raise LimitExceeded(f"more than {budget} XML elements in the package", code="OFD_XML_LIMIT")
             self._xml[name] = node
         return self._xml[name]
+
+    def part(self, name: str) -> Node | None:
+        """A part below Document.xml, or None when it does not parse.  The error is kept: the
+        engine reports it after verifying the seals, so a seal whose references provably changed
+        still says so (a proven modification outranks a part that cannot be read)."""
+        try:
+            return self.xml(name)
+        except MalformedInput as exc:
+            self.unreadable.append(exc)
+            return None
 
     def digest(self, name: str, alg: str) -> bytes:
         """Digest of package file ``name`` (cached: several signatures cover the same files)."""
@@ -168,6 +180,8 @@ class Model:
         name = self.resolve(base, loc, doc_dir)
         if name is None and loc and loc.strip():
             self.missing.append((kind, loc.strip()))
+        if name is not None:
+            self.kinds.setdefault(name, kind)
         self.mark(name, role)
         return name
 
@@ -192,7 +206,9 @@ class Model:
                 for v in vs.findall("Version"):
                     vname = self._need(root_name, v.get("BaseLoc"), "Version", VISIBLE)
                     if vname is not None:
-                        vnode = self.xml(vname)
+                        vnode = self.part(vname)
+                        if vnode is None:
+                            continue
                         for fl in vnode.path("FileList", "File"):
                             self._need(vname, fl.text, "Version file", VISIBLE)
                         dp = vnode.findtext("DocRoot")
@@ -246,8 +262,7 @@ class Model:
             page = Page(index=len(self.pages) + len(doc.pages), id=p.get("ID") or "", path=pname)
             if pname is None:
                 self.missing.append(("Page", p.get("BaseLoc") or ""))
-            else:
-                pnode = self.xml(pname)
+            elif (pnode := self.part(pname)) is not None:
                 page.template_ids = [t.get("TemplateID") or "" for t in pnode.findall("Template")]
                 for r in pnode.findall("PageRes"):
                     rname = self._need(pname, r.text, "PageRes", VISIBLE, ddir)
@@ -257,8 +272,8 @@ class Model:
             doc.pages.append(page)
         for a in node.findall("Annotations"):
             aname = self._need(name, a.text, "Annotations", VISIBLE, ddir)
-            if aname is not None:
-                an = self.xml(aname)
+            an = self.part(aname) if aname is not None else None
+            if an is not None:
                 for pg in an.findall("Page"):
                     for fl in pg.findall("FileLoc"):
                         fname = self._need(aname, fl.text, "Annotation", VISIBLE, ddir)
@@ -267,14 +282,16 @@ class Model:
                             self._content_resources(doc, fname)
         for a in node.findall("Attachments"):
             aname = self._need(name, a.text, "Attachments", ATTACHMENT, ddir)
-            if aname is not None:
-                for att in self.xml(aname).findall("Attachment"):
+            an = self.part(aname) if aname is not None else None
+            if an is not None:
+                for att in an.findall("Attachment"):
                     for fl in att.findall("FileLoc"):
                         self._need(aname, fl.text, "Attachment", ATTACHMENT, ddir)
         for t in node.findall("CustomTags"):
             tname = self._need(name, t.text, "CustomTags", METADATA, ddir)
-            if tname is not None:
-                for ct in self.xml(tname).findall("CustomTag"):
+            tn = self.part(tname) if tname is not None else None
+            if tn is not None:
+                for ct in tn.findall("CustomTag"):
                     for tag in ("SchemaLoc", "FileLoc"):
                         for fl in ct.findall(tag):
                             self._need(tname, fl.text, "CustomTag", METADATA, ddir)
@@ -284,7 +301,9 @@ class Model:
         return doc
 
     def _resources(self, doc: Document, rname: str) -> None:
-        rnode = self.xml(rname)
+        rnode = self.part(rname)
+        if rnode is None:
+            return
         base = rnode.get("BaseLoc") or ""
         rdir = posixpath.dirname(rname)
         ddir = posixpath.dirname(doc.path)
@@ -313,10 +332,9 @@ class Model:
 
     def _content_resources(self, doc: Document, name: str) -> None:
         """Templates / annotation files may name their own PageRes."""
-        try:
-            node = self.xml(name)
-        except MalformedInput:
-            raise
+        node = self.part(name)
+        if node is None:
+            return
         ddir = posixpath.dirname(doc.path)
         for r in node.findall("PageRes"):
             rname = self._need(name, r.text, "PageRes", VISIBLE, ddir)
