@@ -35,7 +35,7 @@ o = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" width="{W}"
      '<text x="24" y="82" font-size="21" font-weight="700">注册人员信息</text>',
      '<text x="24" y="104" font-size="13" fill="#607d8b">示意图，不是官方页面截图；实际页面以官方网站为准</text>']
 rows = [("姓名", "王示例", 1), ("身份证号", "5001**********123X", None), ("人员类别", "二级注册建造师", None),
-        ("注册编号", "渝150000000001", 2), ("聘用企业", "重庆示例建筑工程有限公司", 3),
+        ("注册编号", "渝250192012345", 2), ("聘用企业", "重庆示例建筑工程有限公司", 3),
         ("注册专业", "建筑工程；市政公用工程", 4), ("注册有效期", "2025-03-01 至 2028-02-29", 5), ("执业状态", None, 6)]
 y0, rh = 118, 46
 for i, (k, v, n) in enumerate(rows):
@@ -75,7 +75,7 @@ o = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" width="{W}"
      '<text x="300" y="68" text-anchor="middle" font-size="26" font-weight="700" letter-spacing="2">二级建造师注册证书</text>',
      '<text x="300" y="92" text-anchor="middle" font-size="14" fill="#c62828">示例 · 虚构数据 · 不具任何效力</text>']
 lines = [("姓　　名：王示例　　性别：男", 1, 128), ("出生日期：1985年01月01日", None, 156),
-         ("注册编号：渝150000000001", 2, 190), ("聘用企业：重庆示例建筑工程有限公司", 3, 224)]
+         ("注册编号：渝250192012345", 2, 190), ("聘用企业：重庆示例建筑工程有限公司", 3, 224)]
 for text, n, y in lines:
     o.append(f'<text x="48" y="{y}" font-size="17">{text}</text>')
     if n:

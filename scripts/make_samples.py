@@ -79,7 +79,7 @@ class Cert:
     gender: str = "男"
     birth: str = "1988年06月15日"
     id_number: str = "500113198806159993"
-    reg_number: str = "渝250012345678"
+    reg_number: str = "渝250192012345"
     employer: str = "重庆示例建设工程有限公司"
     specialties: tuple[tuple[str, str], ...] = (("建筑工程", "2028年03月31日"), ("市政公用工程", "2028年03月31日"))
     use_period: str = "2026年10月01日至2027年03月31日"
@@ -680,7 +680,7 @@ SAMPLES = [
            sign="sm2", expected_verdict="fail", expected_codes=("QR_USERINFO",)),
     Sample("qr-regno-mismatch.ofd", "二维码中的注册编号与证面不一致",
            "二维码里的注册编号与证书上印的不同，说明证面或二维码被替换，应判定为不通过。",
-           cert=replace(DEFAULT, qr_url=f"{QR_BASE}?regNo={quote('渝250087654321')}&sample=1"), sign="sm2",
+           cert=replace(DEFAULT, qr_url=f"{QR_BASE}?regNo={quote('渝250192054321')}&sample=1"), sign="sm2",
            expected_verdict="fail", expected_codes=("QR_REGNO_MISMATCH",)),
     Sample("expired.pdf", "注册有效期已届满的证书",
            "签名完好，但注册专业与使用有效期均已届满（以 2026-11-23 为准），应提示注意。",

@@ -17,7 +17,7 @@ EXPECTED_FIELDS = {
     "gender": "男",
     "birth_date": "1988-06-15",
     "id_number": make_samples.DEFAULT.id_number,
-    "reg_number": "渝250012345678",
+    "reg_number": "渝250192012345",
     "employer": "重庆示例建设工程有限公司",
     "specialties": "建筑工程、市政公用工程",
     "specialty_valid_until": "建筑工程 2028-03-31；市政公用工程 2028-03-31",
@@ -95,7 +95,7 @@ def test_pdf_renders_legibly_with_pdfium(samples):
     page = pdf[0]
     textpage = page.get_textpage()
     text = textpage.get_text_range()
-    assert "二级建造师注册证书" in text and "渝250012345678" in text
+    assert "二级建造师注册证书" in text and "渝250192012345" in text
     img = page.render(scale=0.5, grayscale=True).to_pil()
     dark = sum(img.histogram()[:128])
     assert dark > 0.01 * img.width * img.height  # glyphs drawn, not blank boxes

@@ -71,7 +71,7 @@ def test_every_sample_has_its_qr_found_and_judged(results):
 
 def test_fields_reach_the_result(results):
     f = dict(results["sample-sm2.pdf"].fields)
-    assert f["name"] == "张明远" and f["reg_number"] == "渝250012345678"
+    assert f["name"] == "张明远" and f["reg_number"] == "渝250192012345"
     f = dict(results["sample-sm2.ofd"].fields)
     assert f["name"] == "张明远" and f["issuer"] == "示例 重庆市某发证机关 (DEMO)"
 
