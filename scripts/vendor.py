@@ -5,7 +5,8 @@ Everything the site needs from outside this repository is pinned in the committe
 ships:
 
 * npm packages (``npm pack NAME@VERSION``): Pyodide core, pdf.js, zxing-wasm, the iframe-worker
-  shim.  Only the files selected by ``NPM`` below ship (not all of pdfjs-dist).
+  shim.  Only the files selected by ``NPM`` below ship (not all of pdfjs-dist).  axe-core is
+  pinned the same way but never ships: the browser tests read it from ``CACHE/build/``.
 * the pure-Python wheels of the checker's runtime dependencies, taken from pyproject.toml's
   ``[project].dependencies`` (each pinned ``==``; ``pip download --no-deps --only-binary=:all:``).
 
@@ -72,6 +73,11 @@ NPM: dict[str, tuple[str, list[tuple[str, str | None]]]] = {
         ("package/dist/es/reader/index.js", "zxing/es/reader"),
         ("package/dist/es/share.js", "zxing/es"),
         ("package/dist/iife/reader/index.js", "zxing/iife/reader"),
+    ]),
+    # Tests only (the accessibility audit of tests/browser/test_a11y.py): extracted to
+    # CACHE/build/axe.min.js, never into the site.
+    "axe-core": ("4.14.1", [
+        ("package/axe.min.js", None),
     ]),
     "iframe-worker": ("1.0.4", [
         ("package/LICENSE", "iframe-worker"),
