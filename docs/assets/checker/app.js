@@ -53,6 +53,14 @@ function build() {
     addFiles(ui.input.files);
     ui.input.value = "";
   });
+  // Keyboard: Chromium opens a focused file input on Space only; the control looks like a
+  // button ("选择文件"), so Enter opens the dialog too.
+  ui.input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") {
+      e.preventDefault();
+      ui.input.click();
+    }
+  });
   ui.drop = h(
     "label",
     { class: "cqc-drop", for: "cqc-files" },
