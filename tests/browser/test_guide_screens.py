@@ -48,7 +48,7 @@ def test_guide_page_screenshot(context, site_server, path, label, viewport):
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"{path} at {viewport['width']} px overflows by {overflow} px"
     assert page.locator("article h1").first.is_visible()
-    assert re.fullmatch(r"最后核对：\d{4}-\d{2}-\d{2}", page.locator("article .last-checked").first.inner_text())
+    assert re.fullmatch(r"最后更新：\d{4}-\d{2}-\d{2}", page.locator("article .last-checked").first.inner_text())
     broken = page.evaluate("""[...document.querySelectorAll('article img')]
         .filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)""")
     assert not broken, f"images that did not load: {broken}"
@@ -66,7 +66,7 @@ def test_guide_page_screenshot(context, site_server, path, label, viewport):
     context.recorder.assert_same_origin_get(site_server.origin)
 
 
-GUIDE_PAGES = ["index.html", "system.html", "channels.html", "query.html", "download.html", "verify.html",
+GUIDE_PAGES = ["index.html", "channels.html", "query.html", "download.html", "verify.html",
                "usage.html", "faq.html", "notes.html", "deploy.html", "glossary.html", "handout.html"]
 
 
@@ -79,7 +79,7 @@ def test_every_guide_page_fits_a_390px_phone(context, site_server):
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 1:
             wide[path] = overflow
-        assert re.fullmatch(r"最后核对：\d{4}-\d{2}-\d{2}", page.locator("article .last-checked").first.inner_text()), path
+        assert re.fullmatch(r"最后更新：\d{4}-\d{2}-\d{2}", page.locator("article .last-checked").first.inner_text()), path
     assert not wide, f"pages wider than a 390 px phone (px too wide): {wide}"
     context.recorder.assert_same_origin_get(site_server.origin)
 

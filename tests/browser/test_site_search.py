@@ -81,3 +81,22 @@ def test_search_works_from_the_file_system(context, site_dir):
     assert any(urlsplit(h).path.endswith("/" + location) for h in hrefs), (word, location, hrefs)
     schemes = {urlsplit(u).scheme for u in context.recorder.urls()}
     assert schemes <= {"file", "data", "blob", "about"}, schemes
+
+
+# Topics readers ask about most, typed as a reader would: each must find the page that explains it.
+NEW_TOPICS = [
+    ("资格证书", "usage.html"),     # passing the exam is not registration
+    ("挂证", "notes.html"),          # lending a certificate vs identity misuse
+    ("法律效力", "download.html"),   # e-certificate = paper (国务院令第716号)
+    ("项目负责人", "usage.html"),   # 二级 scope, one project at a time
+    ("注册编号", "query.html"),     # how to read the registration number
+]
+
+
+@pytest.mark.parametrize("word,location", NEW_TOPICS, ids=[w for w, _ in NEW_TOPICS])
+def test_search_finds_the_guides_topics(context, site_server, word, location):
+    page = context.new_page()
+    page.goto(site_server.url + "index.html")
+    hrefs = search_hrefs(page, word)
+    pages = [urlsplit(h).path.lstrip("/") for h in hrefs]
+    assert location in pages, (word, location, hrefs)
