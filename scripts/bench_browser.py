@@ -11,6 +11,8 @@ Measures
   a persistent profile (disk cache, like a returning visitor);
 * file chosen -> verdict card: first file after ready, then the median of ``--runs`` single-file
   checks of a 1-page sample certificate (QR included: pdf.js render + zxing-wasm in the page);
+* a batch: 200 mixed PDF/OFD files chosen at once -> the last verdict card, with the page's pool of
+  Python workers (twice) and, alternating, with one worker (``?workers=1``);
 * bytes transferred (bodies + headers, workers included) for the checker page and a guide page,
   and whether the guide page loads any WebAssembly;
 * total size of the built site, and of its runtime by kind.
@@ -167,8 +169,37 @@ def _sample(out: pathlib.Path) -> pathlib.Path:
     return d / "sample-sm2.pdf"
 
 
+BATCH_TIMEOUT_S = 900
+
+
+def _batch(browser, url: str, files: list[pathlib.Path], workers: int | None) -> dict:
+    """Seconds from choosing ``files`` to the last verdict card, in a fresh page whose pool has
+    finished loading (``workers``: the page's ?workers=, None = its default pool)."""
+    ctx = browser.new_context(locale="zh-CN", service_workers="block")
+    try:
+        page = ctx.new_page()
+        page.goto(url + (f"&workers={workers}" if workers else ""))
+        _ready(page)
+        want = workers or page.evaluate("Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1))")
+        page.wait_for_function(f"() => Number(document.getElementById('cq-checker').dataset.workers || 0) >= {want}",
+                               timeout=READY_TIMEOUT_MS)
+        time.sleep(2.0)  # the new workers' warm-up
+        _trust_demo(page)
+        t = time.perf_counter()
+        page.set_input_files("#cqc-files", [str(f) for f in files])
+        page.wait_for_function(
+            f"() => Number(document.getElementById('cq-checker').dataset.done || 0) >= {len(files)}",
+            timeout=BATCH_TIMEOUT_S * 1000, polling=20)
+        seconds = time.perf_counter() - t
+        verdicts = page.evaluate("""() => { const n = {}; for (const c of document.querySelectorAll('article.cqc-card[data-verdict]'))
+            n[c.dataset.verdict] = (n[c.dataset.verdict] || 0) + 1; return n; }""")
+        return {"s": round(seconds, 2), "workers": want, "verdicts": verdicts}
+    finally:
+        ctx.close()
+
+
 def run(runs: int = 20, site: pathlib.Path | None = None, cold_runs: int = 3,
-        corpus: pathlib.Path | None = None) -> dict:
+        corpus: pathlib.Path | None = None, batch_dir: pathlib.Path | None = None) -> dict:
     from playwright.sync_api import sync_playwright
     from serve import serve_in_thread
 
@@ -234,6 +265,24 @@ def run(runs: int = 20, site: pathlib.Path | None = None, cold_runs: int = 3,
             res["warm_verdict_python_median_ms"] = statistics.median(pys)
             res["warm_verdict_in_page_median_ms"] = statistics.median(_LAST_IN_PAGE)
             res["warm_verdict_runs"] = len(walls)
+            # -- a batch of 200 files: the pool (twice) and one worker, alternating -----------------
+            if batch_dir is not None:
+                import os
+
+                files = sorted(batch_dir.iterdir())
+                load = [round(x, 2) for x in os.getloadavg()]
+                pool1 = _batch(browser, url, files, None)
+                single = _batch(browser, url, files, 1)
+                pool2 = _batch(browser, url, files, None)
+                res["batch200_files"] = len(files)
+                res["batch200_s_runs"] = [pool1["s"], pool2["s"]]
+                res["batch200_s"] = round(statistics.median([pool1["s"], pool2["s"]]), 2)
+                res["batch200_workers"] = pool1["workers"]
+                res["batch200_one_worker_s"] = single["s"]
+                res["batch200_verdicts"] = pool1["verdicts"]
+                res["batch200_load"] = [load, [round(x, 2) for x in os.getloadavg()]]
+                print(f"  browser batch {len(files)} files: pool of {pool1['workers']} {res['batch200_s_runs']} s,"
+                      f" one worker {single['s']} s, load {res['batch200_load']}", flush=True)
             # -- warm: the same (incognito) context reloaded: revalidation, in-memory HTTP cache ------
             warm = []
             traffic.reset()
