@@ -112,10 +112,11 @@ class UnprotectedArea:
     file: str  # the unprotected file (OFD package path)
     what: str  # what it is, e.g. "page template", "image", "annotation"
     what_zh: str
+    page_size: tuple[float, float] | None = None  # the page's width and height (OFD: mm)
 
     def to_dict(self) -> dict[str, Any]:
         return {"page": self.page, "box": list(self.box), "file": self.file, "what": self.what,
-                "what_zh": self.what_zh}
+                "what_zh": self.what_zh, "page_size": list(self.page_size) if self.page_size else None}
 
 
 @dataclass(frozen=True)

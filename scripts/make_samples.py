@@ -608,7 +608,7 @@ def sign_pdf(data: bytes, kind: str) -> bytes | None:
                             signing_time=SIGN_TIME, reason="示例 发证机关电子签章 (DEMO)")
 
 
-def sign_ofd(data: bytes, kind: str) -> bytes | None:
+def sign_ofd(data: bytes, kind: str, leave_out: tuple[str, ...] = ()) -> bytes | None:
     try:
         from testkit import ofdsign
         from testkit.pki import demo_pki
@@ -616,9 +616,11 @@ def sign_ofd(data: bytes, kind: str) -> bytes | None:
         return None
     demo = demo_pki(kind)
     sx, sy, sr = Layout().seal
+    protect = [n for n in read_zip(data) if n not in leave_out] if leave_out else None
     return ofdsign.seal_ofd(
         data, demo.leaf.key, demo.leaf, "示例 发证机关电子印章 (DEMO)", version="v4",
         alg="SM2" if kind == "sm2" else "RSA", sign_time=SIGN_TIME, boundary=(sx - sr, sy - sr, 2 * sr, 2 * sr),
+        protect=protect,
     )
 
 
@@ -633,6 +635,7 @@ class Sample:
     cert: Cert = DEFAULT
     sign: str | None = "sm2"  # DEMO key kind, or None: unsigned
     tamper: str | None = None  # "name": change the printed name after sealing
+    leave_out: tuple[str, ...] = ()  # OFD: package files the seal does not protect (partial seal)
     expected_verdict: str = "pass"
     expected_codes: tuple[str, ...] = ()  # codes that must be present
     site: bool = False  # shipped on the site as "try a sample"
@@ -670,6 +673,10 @@ SAMPLES = [
     Sample("tampered-name.ofd", "被篡改的证书（OFD，签章后改了姓名）",
            "OFD 签章后修改了页面内容中的姓名：签章引用的摘要对不上，应判定为不通过。",
            sign="sm2", tamper="name", expected_verdict="fail"),
+    Sample("partial-seal.ofd", "部分签章的 OFD 证书（二维码图片不在签章范围内）",
+           "签章完好，但签章时没有把二维码图片纳入签章范围：这张图片在签章后可以被替换，本工具无法为它担保，应提示注意，并在预览中标出不受保护的区域。",
+           sign="sm2", leave_out=("Doc_0/Res/qr_code.png",), expected_verdict="warn",
+           expected_codes=("SIG_OK", "OFD_UNPROTECTED_PART", "QR_UNPROTECTED"), site=True),
     Sample("lookalike-qr.pdf", "二维码指向仿冒网址",
            "签名完好，但二维码指向把官方域名当作前缀的仿冒网站（zfcxjw.cq.gov.cn.yanzheng-cx.com），应判定为不通过。",
            cert=replace(DEFAULT, qr_url="https://zfcxjw.cq.gov.cn.yanzheng-cx.com/zsyz?regNo=" + quote(DEFAULT.reg_number)),
@@ -735,7 +742,7 @@ def build(sample: Sample, fonts: Fonts, signing: bool = True) -> tuple[bytes, bo
     data = render_pdf(sample.cert, fonts) if sample.format == "pdf" else render_ofd(sample.cert, fonts)
     signed = sample.sign is None
     if sample.sign and signing:
-        s = sign_pdf(data, sample.sign) if sample.format == "pdf" else sign_ofd(data, sample.sign)
+        s = sign_pdf(data, sample.sign) if sample.format == "pdf" else sign_ofd(data, sample.sign, sample.leave_out)
         if s is not None:
             data, signed = s, True
     if sample.tamper == "name":

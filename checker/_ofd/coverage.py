@@ -76,7 +76,8 @@ def areas(model: Model, parts: list[Unprotected]) -> list[UnprotectedArea]:
                     continue
                 en, zh = p.what()
                 for b in _cap([_norm(b, box) for b in boxes]):
-                    out.append(UnprotectedArea(page=page.index + 1, box=b, file=path, what=en, what_zh=zh))
+                    out.append(UnprotectedArea(page=page.index + 1, box=b, file=path, what=en, what_zh=zh,
+                                               page_size=(box[2], box[3])))
     return out
 
 

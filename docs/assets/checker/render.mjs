@@ -26,6 +26,7 @@ const TOPICS = [
   { anchor: "changed-after-signing", label: "签章后文件被修改是什么意思", test: (c) => CHANGE_RE.test(c) },
   { anchor: "untrusted-signer", label: "签名证书不受信任怎么办", test: (c) => /UNTRUSTED|DEMO_CA|NO_ANCHOR|SIGNER_NOT_ISSUER|SIGNER_NOT_LISTED/.test(c) },
   { anchor: "expired", label: "证书或签名证书已过期怎么办", test: (c) => /EXPIRED/.test(c) },
+  { anchor: "partial-coverage", label: "部分内容不受签章保护是什么意思", test: (c) => /UNPROTECTED/.test(c) },
   { anchor: "qr-host", label: "如何核对二维码指向的网址", test: (c) => /^QR_/.test(c) && !/^QR_(OFFICIAL|MATCHES_PRINTED|NOT_CHECKED)$/.test(c) },
 ];
 
@@ -95,13 +96,65 @@ function signatureBlock(sig, result) {
       ["可信时间戳", sig.timestamp],
       ["签名完好", yesNo(sig.intact, "完好（签名值正确，内容未改动）", "已损坏或被改动")],
       ["证书可信", yesNo(sig.trusted, sig.anchor ? `可信（根证书：${sig.anchor}）` : "可信", "不能追溯到受信任的根证书")],
-      ["覆盖范围", sig.covers_whole_file ? "覆盖整个文件" : "未覆盖整个文件（签章之后还有内容）"],
+      ["覆盖范围", sig.covers_whole_file ? "覆盖整个文件" : sig.kind.startsWith("ofd") ? "只覆盖部分内容（见“原因”中不受签章保护的文件）" : "未覆盖整个文件（签章之后还有内容）"],
       ["所属修订版本", sig.revision],
       ["证书链", sig.chain && sig.chain.length ? h("ol", { class: "cqc-chain" }, sig.chain.map((c) => h("li", { text: c }))) : null],
       ["覆盖的文件", sig.covered && sig.covered.length ? h("ul", { class: "cqc-covered" }, sig.covered.map((c) => h("li", null, h("code", { text: c })))) : null],
       ["签章后的改动", changes.length ? h("ul", null, changes.map((f) => h("li", { class: `cqc-sev-${f.severity}`, text: f.message }))) : "未发现"],
     ]),
   );
+}
+
+// ---- what no signature protects (result.unprotected), drawn on the page preview ----------------
+
+function placeBox(el, [x, y, w, hgt]) {
+  // CSSOM, not a style attribute: the page's CSP allows no inline styles.
+  el.style.left = `${x * 100}%`;
+  el.style.top = `${y * 100}%`;
+  el.style.width = `${w * 100}%`;
+  el.style.height = `${hgt * 100}%`;
+  return el;
+}
+
+function unprotectedBoxes(areas, result) {
+  const qrSources = new Set((result.qr || []).filter((q) => q.unprotected).map((q) => q.source));
+  return areas.map((a) => {
+    const qr = qrSources.has(a.file);
+    const label = `${a.what_zh} ${a.file}${qr ? "（含识别到的二维码）" : ""}：不受签章保护`;
+    return placeBox(h("div", { class: qr ? "cqc-unprot cqc-unprot-qr" : "cqc-unprot", title: label, "data-file": a.file }, qr ? h("span", { class: "cqc-unprot-tag", text: "二维码" }) : null), a.box);
+  });
+}
+
+function legend(withQr) {
+  return h(
+    "span",
+    { class: "cqc-legend" },
+    h("span", { class: "cqc-legend-item" }, h("span", { class: "cqc-swatch cqc-swatch-unprot", "aria-hidden": "true" }), "虚线框：不受签章保护的内容"),
+    withQr ? h("span", { class: "cqc-legend-item" }, h("span", { class: "cqc-swatch cqc-swatch-qr", "aria-hidden": "true" }), "红框：识别到的二维码") : null,
+  );
+}
+
+/**
+ * The preview with the unprotected areas outlined: on the rendered page 1 of a PDF, else (OFD)
+ * on a sketch of the page, its proportions from the document, above the QR image preview.
+ */
+function unprotectedPreview(result, preview) {
+  const all = result.unprotected || [];
+  if (!all.length) return preview || null;
+  const page = Math.min(...all.map((a) => a.page));
+  const areas = all.filter((a) => a.page === page);
+  const frame = preview && result.format === "pdf" && page === 1 ? preview.querySelector(".cqc-preview-frame") : null;
+  if (frame) {
+    frame.append(...unprotectedBoxes(areas, result));
+    const cap = preview.querySelector("figcaption");
+    if (cap) cap.replaceChildren("第 1 页预览 ", legend(true));
+    return preview;
+  }
+  const size = areas.find((a) => a.page_size) ? areas.find((a) => a.page_size).page_size : [210, 297];
+  const sketch = h("div", { class: "cqc-preview-frame cqc-pagemap", role: "img", "aria-label": `第 ${page} 页上不受签章保护的区域示意图` }, unprotectedBoxes(areas, result));
+  sketch.style.aspectRatio = `${size[0]} / ${size[1]}`;
+  const map = h("figure", { class: "cqc-preview cqc-unprot-map", "data-page": String(page) }, sketch, h("figcaption", null, `第 ${page} 页示意（不是页面图像）`, " ", legend(false)));
+  return preview ? h("div", { class: "cqc-preview cqc-preview-stack" }, map, preview) : map;
 }
 
 function qrBlock(q, result) {
@@ -125,7 +178,14 @@ function qrBlock(q, result) {
   return h(
     "div",
     { class: "cqc-qr" },
-    h("p", null, badge, q.host ? h("span", { class: "cqc-host", text: ` 主机：${q.host}` }) : null, q.source ? h("span", { class: "cqc-src", text: `（${q.source}）` }) : null),
+    h(
+      "p",
+      null,
+      badge,
+      q.unprotected ? [" ", h("span", { class: "cqc-badge cqc-badge-unprot", "data-unprotected": "1", text: "位于不受签章保护的内容中" })] : null,
+      q.host ? h("span", { class: "cqc-host", text: ` 主机：${q.host}` }) : null,
+      q.source ? h("span", { class: "cqc-src", text: `（${q.source}）` }) : null,
+    ),
     h("pre", { class: "cqc-qrtext" }, h("code", { text: q.text })),
     qrJudgement(q, result),
     open,
@@ -216,7 +276,7 @@ export function card(result, extra) {
       h("h4", { text: "下一步" }),
       h("ul", null, nextSteps(result).map((l) => h("li", null, h("a", { href: guideUrl(l.anchor), text: l.label })))),
     ),
-    h("div", { class: "cqc-body" }, extra.preview || null, h("div", { class: "cqc-details" }, details)),
+    h("div", { class: "cqc-body" }, unprotectedPreview(result, extra.preview), h("div", { class: "cqc-details" }, details)),
   );
   return el;
 }
