@@ -25,7 +25,7 @@ AXE = pathlib.Path(os.environ.get("AXE_JS", ROOT / ".cache" / "build" / "axe.min
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = {"serious", "critical"}
 GUIDE_PAGES = [page_html_name(p) for p in GUIDE_SOURCES]
-SAMPLES = ["sample-sm2.pdf", "lookalike-qr.pdf", "expired.pdf", "sample-sm2.ofd"]
+SAMPLES = ["sample-sm2.pdf", "lookalike-qr.pdf", "expired.pdf", "sample-sm2.ofd", "partial-seal.ofd"]
 READY_TIMEOUT_MS = 120_000
 CHECK_TIMEOUT_MS = 120_000
 
