@@ -8,6 +8,7 @@ import { pdfQr, imagesQr, preload as preloadQr } from "./qr.mjs";
 import { toJson, download, stamp } from "./export.mjs";
 import { watchPreviews } from "./previews.mjs";
 import { printReport } from "./report.mjs";
+import { mountTrust, userTrust } from "./trust.mjs";
 
 const MAX_BYTES = 64 * 1024 * 1024; // checker/limits.py max_file_bytes
 const MB = 1024 * 1024;
@@ -23,6 +24,7 @@ const state = {
   seq: 0,
   today: null,
   batch: null, // {started, total, done}: the files checked since the queue was last empty
+  siteRoots: [], // the site's extra roots the worker trusts ({subject, sha256})
 };
 let checker = null; // client.mjs: the first Python worker (the page is ready when it is)
 const idle = []; // Python workers (clients) free for the next file
@@ -194,6 +196,7 @@ function startRuntime() {
       clearTimeout(stallTimer);
       state.readyMs = info.ms;
       state.version = info.checker || "";
+      state.siteRoots = info.siteRoots || [];
       root.dataset.state = "ready";
       ui.runtime.dataset.state = "ready";
       ui.status.textContent = `核验程序已就绪（用时 ${(info.ms / 1000).toFixed(1)} 秒），可以选择文件。`;
@@ -233,6 +236,7 @@ function addFiles(fileList) {
 }
 
 function enqueue(item) {
+  item.userTrust = userTrust(); // the roots added in this browser at the time the file was chosen
   item.seq = ++state.seq;
   item.cardId = `cqc-result-${item.seq}`;
   item.el = pendingCard(item.name, state.ready ? "排队等待核验…" : "等待核验程序加载完成…");
@@ -358,7 +362,7 @@ async function process(item, checker) {
   status(item, "正在读取文件…");
   const bytes = await readBytes(item);
   const fmt = sniff(bytes);
-  const opts = { trust_demo: !!item.trustDemo, today: state.today };
+  const opts = { trust_demo: !!item.trustDemo, today: state.today, user_trust: item.userTrust || [] };
   // Python runs the format engine (structure, signatures, text) in its worker while pdf.js and
   // zxing-wasm find the QR codes in theirs; the QR texts join in the second step.
   // OFD: ask for the package's images first (quick), so zxing decodes them during the engine.
@@ -414,7 +418,8 @@ async function exportCsv() {
 }
 
 function finish(item, result, extra) {
-  const info = { ...extra, name: item.name, trustDemo: !!item.trustDemo, cardId: item.cardId };
+  const info = { ...extra, name: item.name, trustDemo: !!item.trustDemo, cardId: item.cardId,
+    siteRoots: state.siteRoots.length, userRoots: (item.userTrust || []).length };
   const el = card(result, info);
   el.id = item.cardId;
   if (item.ms !== undefined) el.dataset.ms = String(Math.round(item.ms)); // Python check only
@@ -485,6 +490,8 @@ async function loadSamples() {
 if (root && location.protocol !== "file:") {
   build();
   startRuntime();
+  const trustBox = document.getElementById("cqc-trust");
+  if (trustBox && checker) mountTrust(trustBox, { examine: (bytes) => checker.examineRoot(bytes, { today: state.today }) });
   // pdf.js and zxing-wasm load once Python is ready, not during its boot: both compile and
   // parse on the same two cores Pyodide needs (cold open -> ready measured ~14 % faster; the
   // first check then loads them while Python runs its engine).

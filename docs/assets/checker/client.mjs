@@ -4,7 +4,8 @@
  *   import {startChecker} from "../assets/checker/client.mjs";
  *   const checker = startChecker({onProgress(msg) {...}});   // starts loading at once
  *   await checker.ready;                  // {python, checker, ms}; rejects if loading failed
- *   const result = await checker.check(name, arrayBuffer, {trust_demo, today, qr});
+ *   const result = await checker.check(name, arrayBuffer, {trust_demo, today, user_trust, qr});
+ *   const answer = await checker.examineRoot(arrayBuffer, {today});  // {ok, root} | {ok: false, code, message}
  *   const images = await checker.images(arrayBuffer);       // [{source, bytes}]
  *   // or in two steps, so that Python runs while the page decodes QR codes:
  *   const prepared = checker.prepare(name, arrayBuffer, {trust_demo, today});  // {id, format, ms}
@@ -80,7 +81,8 @@ function connect(worker, {onProgress = () => {}, onError = () => {}, onReady = (
       onProgress(msg);
     } else if (msg.type === "ready") {
       onReady();
-      resolveReady({python: msg.python, checker: msg.checker, sm3: msg.sm3, snapshot: msg.snapshot, ms: msg.ms, timings: msg.timings});
+      resolveReady({python: msg.python, checker: msg.checker, sm3: msg.sm3, snapshot: msg.snapshot, ms: msg.ms, timings: msg.timings,
+                    siteRoots: msg.site_roots || []});
     } else if (msg.type === "error" && (msg.id === null || msg.id === undefined)) {
       onFailed();
       onError(msg.message);
@@ -95,6 +97,7 @@ function connect(worker, {onProgress = () => {}, onError = () => {}, onReady = (
       else if (msg.type === "prepared") resolve(msg);
       else if (msg.type === "images") resolve(msg.images);
       else if (msg.type === "csv") resolve(msg.text);
+      else if (msg.type === "root") resolve(msg);
     }
   };
   worker.onerror = (event) => {
@@ -119,14 +122,19 @@ function connect(worker, {onProgress = () => {}, onError = () => {}, onReady = (
     ready,
     worker,
     /** Check one file; `bytes` is an ArrayBuffer (copied, the caller keeps its own). */
-    check(name, bytes, {trust_demo = false, today = null, qr = null} = {}) {
+    check(name, bytes, {trust_demo = false, today = null, user_trust = [], qr = null} = {}) {
       const copy = bytes.slice(0);
-      return request({type: "check", name, bytes: copy, options: {trust_demo, today, qr}}, [copy]);
+      return request({type: "check", name, bytes: copy, options: {trust_demo, today, user_trust, qr}}, [copy]);
     },
     /** Step 1 of 2: run the format engine now (copies `bytes`); resolves {id, format, ms}. */
-    prepare(name, bytes, {trust_demo = false, today = null} = {}) {
+    prepare(name, bytes, {trust_demo = false, today = null, user_trust = []} = {}) {
       const copy = bytes.slice(0);
-      return request({type: "prepare", name, bytes: copy, options: {trust_demo, today}}, [copy]);
+      return request({type: "prepare", name, bytes: copy, options: {trust_demo, today, user_trust}}, [copy]);
+    },
+    /** A certificate offered as an extra root, read by the core: {ok, root} or {ok: false, code, message}. */
+    examineRoot(bytes, {today = null} = {}) {
+      const copy = bytes.slice(0);
+      return request({type: "examine-root", bytes: copy, today}, [copy]);
     },
     /** Step 2 of 2: certificate checks with the decoded QR codes; resolves {result, ms}. */
     finish(prepared, {qr = null} = {}) {

@@ -1,6 +1,7 @@
 // Result card, batch row and details.  Text only: see dom.mjs.
 import { h } from "./dom.mjs";
 import { guideUrl } from "./paths.mjs";
+import { ORIGIN_ZH, groupFingerprint } from "./trust.mjs";
 
 export const VERDICT_ZH = { pass: "通过", warn: "注意", fail: "不通过", error: "无法核验" };
 const VERDICT_ICON = { pass: "✓", warn: "!", fail: "✗", error: "?" };
@@ -95,7 +96,8 @@ function signatureBlock(sig, result) {
       ["签章时间", sig.signed_at],
       ["可信时间戳", sig.timestamp],
       ["签名完好", yesNo(sig.intact, "完好（签名值正确，内容未改动）", "已损坏或被改动")],
-      ["证书可信", yesNo(sig.trusted, sig.anchor ? `可信（根证书：${sig.anchor}）` : "可信", "不能追溯到受信任的根证书")],
+      ["证书可信", yesNo(sig.trusted, sig.anchor ? `可信（根证书：${sig.anchor}；${ORIGIN_ZH[sig.anchor_origin] || sig.anchor_origin || ""}）` : "可信", "不能追溯到受信任的根证书")],
+      ["根证书指纹", sig.trusted && sig.anchor_sha256 ? h("code", { class: "cqc-fp", text: `SHA-256 ${groupFingerprint(sig.anchor_sha256)}` }) : null],
       ["覆盖范围", sig.covers_whole_file ? "覆盖整个文件" : sig.kind.startsWith("ofd") ? "只覆盖部分内容（见“原因”中不受签章保护的文件）" : "未覆盖整个文件（签章之后还有内容）"],
       ["所属修订版本", sig.revision],
       ["证书链", sig.chain && sig.chain.length ? h("ol", { class: "cqc-chain" }, sig.chain.map((c) => h("li", { text: c }))) : null],
@@ -253,7 +255,7 @@ export function card(result, extra) {
         ["页数", result.pages],
         ["SHA-256", result.sha256 ? h("code", { class: "cqc-hash", text: result.sha256 }) : null],
         ["核验程序版本", result.checker_version],
-        ["核验选项", extra.trustDemo ? "已信任演示（示例）CA" : "仅信任内置的正式根证书"],
+        ["核验选项", trustOptions(extra)],
       ]),
     ),
   );
@@ -269,16 +271,59 @@ export function card(result, extra) {
       extra.trustDemo ? h("span", { class: "cqc-badge cqc-badge-demo", text: "演示 CA 已信任" }) : null,
     ),
     h("p", { class: "cqc-summary", text: VERDICT_SUMMARY[v] }),
+    anchorLines(result),
     p.length ? h("div", { class: "cqc-reasons" }, h("h4", { text: "原因" }), findingList(p)) : null,
     h(
       "div",
       { class: "cqc-next" },
       h("h4", { text: "下一步" }),
-      h("ul", null, nextSteps(result).map((l) => h("li", null, h("a", { href: guideUrl(l.anchor), text: l.label })))),
+      h(
+        "ul",
+        null,
+        nextSteps(result).map((l) => h("li", null, h("a", { href: guideUrl(l.anchor), text: l.label }))),
+        untrustedButIntact(result) && document.getElementById("add-trusted-root")
+          ? h("li", null, h("a", { href: "#add-trusted-root", "data-trust-link": true, text: "已从发证机构取得并核对过它的根证书？可以在本页下方添加（只对本浏览器有效）" }))
+          : null,
+      ),
     ),
     h("div", { class: "cqc-body" }, unprotectedPreview(result, extra.preview), h("div", { class: "cqc-details" }, details)),
   );
   return el;
+}
+
+// What the check trusted: bundled roots, plus the site's, the reader's and the demo CA.
+function trustOptions(extra) {
+  const parts = ["内置的正式根证书"];
+  if (extra.siteRoots) parts.push(`本站额外信任的根证书 ${extra.siteRoots} 个`);
+  if (extra.userRoots) parts.push(`你在本浏览器添加的根证书 ${extra.userRoots} 个`);
+  if (extra.trustDemo) parts.push("演示（示例）CA");
+  return `信任${parts.join("、")}`;
+}
+
+// An intact signature whose chain ends in no trusted root: adding the issuer's root may help.
+function untrustedButIntact(result) {
+  return (result.signatures || []).some((s) => s.intact && !s.trusted);
+}
+
+// One line per anchor a trusted signature ends in: which root, where it comes from, fingerprint.
+function anchorLines(result) {
+  const seen = new Set();
+  const lines = [];
+  for (const sig of result.signatures || []) {
+    if (!sig.trusted || !sig.anchor_sha256 || seen.has(sig.anchor_sha256)) continue;
+    seen.add(sig.anchor_sha256);
+    lines.push(
+      h(
+        "p",
+        { class: `cqc-anchor cqc-anchor-${sig.anchor_origin}`, "data-anchor-origin": sig.anchor_origin, "data-anchor-sha256": sig.anchor_sha256 },
+        h("strong", { text: "信任依据：" }),
+        `${ORIGIN_ZH[sig.anchor_origin] || sig.anchor_origin}“${sig.anchor}”`,
+        h("br"),
+        h("span", { class: "cqc-note" }, "SHA-256 ", h("code", { class: "cqc-fp", text: groupFingerprint(sig.anchor_sha256) })),
+      ),
+    );
+  }
+  return lines;
 }
 
 export function pendingCard(name, text) {

@@ -10,13 +10,17 @@
  * page -> worker
  *   {type: "check", id, name, bytes: ArrayBuffer,
  *    options: {trust_demo: bool, today: "YYYY-MM-DD" | null,
+ *              user_trust: [base64 DER] (roots the reader added; origin "user"),
  *              qr: [{text, source, box}] | null}}
  *        `box` is [x, y, w, h] (or {x, y, w, h}) relative to the page (0..1), or null.
  *        qr === null lets the core decide (it has no decoder in the browser, so no QR report);
  *        qr === [] means "decoded, none found".
  *   {type: "images", id, bytes: ArrayBuffer}          OFD images that may hold a QR code
  *   {type: "csv", id, results: "<JSON list of results>"}   the results table (checker.report)
- *   {type: "prepare", id, name, bytes: ArrayBuffer, options: {trust_demo, today}}
+ *   {type: "examine-root", id, bytes: ArrayBuffer, today: "YYYY-MM-DD" | null}
+ *        a certificate the reader offers as an extra root, read by the core
+ *        (checker._crypto.trust.examine_root); answered with a "root" message.
+ *   {type: "prepare", id, name, bytes: ArrayBuffer, options: {trust_demo, today, user_trust}}
  *        runs the format engine (checker.start_check) while the page decodes QR codes; then
  *   {type: "finish", id, prepared: <id of the prepare>, options: {qr}}
  *        adds the certificate checks with those QR texts (PendingCheck.finish).  Same result
@@ -25,8 +29,14 @@
  * worker -> page
  *   {type: "progress", stage, loaded, total, label}   stage: "runtime" | "packages" | "checker";
  *        loaded/total in bytes where known (total 0 = unknown); label is Chinese text to show.
- *   {type: "ready", python, checker, ms, timings}      Python version, checker version, ms since
- *        the worker started; timings = {step: ms since start} (diagnostics only)
+ *   {type: "ready", python, checker, ms, timings, site_roots}   Python version, checker version,
+ *        ms since the worker started; timings = {step: ms since start} (diagnostics only);
+ *        site_roots = [{subject, sha256, not_before, not_after, ...}]: the roots of
+ *        ../../checker/site-roots.json (make build TRUST_DIR=...), trusted in every check
+ *        with origin "site"
+ *   {type: "root", id, ok: true, root: {subject, issuer, not_before, not_after, sha256,
+ *        self_signed, algorithm, der (base64)}, ms}
+ *   {type: "root", id, ok: false, code, message, message_en, ms}   refused: TRUST_ROOT_* code
  *   {type: "result", id, result, ms}                   result = Result.to_dict() (same JSON as
  *        `python -m checker --json`); ms = time spent in Python for this message
  *   {type: "prepared", id, format, ms}                 the engine ran ("pdf" | "ofd" | "unknown")
@@ -34,8 +44,8 @@
  *   {type: "csv", id, text}                            CSV text with BOM (checker.report.csv_text)
  *   {type: "error", id | null, message}                id null: loading failed (no check can run)
  *
- * Python side: checker.check_bytes(data, name, Options(trust_demo, today, qr_texts)) and
- * Result.to_json(); see GLUE below.
+ * Python side: checker.check_bytes(data, name, Options(trust_demo, today, site_trust,
+ * user_trust, qr_texts)) and Result.to_json(); see GLUE below.
  */
 
 import {createSM3} from "./sm3.mjs";
@@ -47,6 +57,8 @@ const LOCK_URL = new URL("pyodide-lock.json", INDEX_URL).href;
 const STDLIB_URL = new URL("python_stdlib.zip", INDEX_URL).href;
 const WASM_URL = new URL("pyodide.asm.wasm", INDEX_URL).href;
 const SNAPSHOT_META_URL = new URL("checker-snapshot.json", INDEX_URL).href;
+// The site's extra trust roots (scripts/trust_hook.py writes it in every build; [] without TRUST_DIR).
+const SITE_ROOTS_URL = new URL("../../checker/site-roots.json", import.meta.url).href;
 
 const LABELS = {
   runtime: "正在加载 Python 运行环境",
@@ -122,9 +134,33 @@ function hexToBase64(hex) {
 
 // ---- Python glue ---------------------------------------------------------------------------
 const GLUE = `
-import datetime as _dt, json as _json, sys as _sys
+import base64 as _b64, datetime as _dt, json as _json, sys as _sys
 import checker as _checker
 from checker import Options as _Options, QrInput as _QrInput
+
+_site_trust = ()  # DER of the site's extra roots (origin "site"), set once at boot
+
+def _set_site_roots(roots_json):
+    # checker/site-roots.json as built: each root must still read as a CA certificate (else it
+    # is left out, with a console message); validity is judged per check, like any anchor's.
+    global _site_trust
+    from checker._crypto import CryptoError
+    from checker._crypto.trust import extra_anchors
+    accepted, listed = [], []
+    for r in (_json.loads(roots_json).get("roots") or []) if roots_json else []:
+        try:
+            der = _b64.b64decode(r["der"], validate=True)
+            (anchor,) = extra_anchors((der,), "site")
+        except (CryptoError, KeyError, TypeError, ValueError) as exc:
+            print("site root left out:", getattr(exc, "detail", exc), file=_sys.stderr)
+            continue
+        accepted.append(der)
+        listed.append({"subject": anchor.name, "sha256": anchor.sha256})
+    _site_trust = tuple(accepted)
+    return _json.dumps(listed, ensure_ascii=False)
+
+def _user_trust(o):
+    return tuple(_b64.b64decode(str(d)) for d in (o.get("user_trust") or ()))
 
 def _box(b):
     if b is None:
@@ -145,7 +181,20 @@ def _options(opts_json):
     today = o.get("today")
     return _Options(trust_demo=bool(o.get("trust_demo", False)),
                     today=_dt.date.fromisoformat(today) if today else None,
+                    site_trust=_site_trust, user_trust=_user_trust(o),
                     qr_texts=qr)
+
+def _examine_root(data, today):
+    from checker._crypto.trust import RootRefused, examine_root
+    from checker.messages import lookup, render
+    try:
+        day = _dt.date.fromisoformat(today) if today else None
+        root = examine_root(data.to_bytes(), day, max_bytes=_checker.Limits().max_trust_root_bytes)
+    except RootRefused as exc:
+        msg = lookup(exc.code)
+        return _json.dumps({"ok": False, "code": exc.code, "message": render(msg.zh, exc.params),
+                            "message_en": render(msg.en, exc.params)}, ensure_ascii=False)
+    return _json.dumps({"ok": True, "root": root.to_dict()}, ensure_ascii=False)
 
 def _check(data, name, opts_json):
     return _checker.check_bytes(data.to_bytes(), str(name or ""), _options(opts_json)).to_json()
@@ -208,6 +257,7 @@ async function boot() {
   // Everything that does not depend on anything else starts now, in parallel.
   prefetch(WASM_URL);
   prefetch(STDLIB_URL);
+  const siteRootsText = nativeFetch(SITE_ROOTS_URL).then((r) => (r.ok ? r.text() : ""), () => "");
   // Pyodide catches a failed wasm compile (missing file, wrong MIME type), only logs
   // "wasm instantiation failed!" and never settles loadPyodide(): check the response here and
   // fail the boot with a readable reason instead of hanging (UI: tests/browser/test_checker_ui.py).
@@ -280,11 +330,13 @@ async function boot() {
   mark("import_checker");
   const g = pyodide.globals;
   const info = g.get("_info").toJs({dict_converter: Object.fromEntries});
-  py = {check: g.get("_check"), images: g.get("_images"), prepare: g.get("_prepare"), finish: g.get("_finish"), csv: g.get("_csv"), info};
+  py = {check: g.get("_check"), images: g.get("_images"), prepare: g.get("_prepare"), finish: g.get("_finish"), csv: g.get("_csv"),
+        examineRoot: g.get("_examine_root"), info};
+  const siteRoots = JSON.parse(g.get("_set_site_roots")(await siteRootsText));
   progress("checker", 1, 1);
   postMessage({type: "ready", python: info.python, checker: info.checker, sm3: info.sm3, snapshot: fromSnapshot,
                ms: Math.round(performance.now() - T0),
-               timings});
+               timings, site_roots: siteRoots});
   extras = later.length
     ? pyodide.loadPackage(later, {messageCallback: () => {}, errorCallback: (m) => failures.push(m)}).then(() => {
       if (failures.length) throw new Error(failures.join("; "));
@@ -392,6 +444,9 @@ function handle(msg) {
     postMessage({type: "result", id, result: JSON.parse(json), ms: ms()});
   } else if (msg.type === "csv") {
     postMessage({type: "csv", id, text: py.csv(String(msg.results ?? "[]"))});
+  } else if (msg.type === "examine-root") {
+    const answer = JSON.parse(py.examineRoot(new Uint8Array(msg.bytes), msg.today ?? null));
+    postMessage({type: "root", id, ...answer, ms: ms()});
   } else if (msg.type === "images") {
     const list = py.images(new Uint8Array(msg.bytes));
     const images = [];
