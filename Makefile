@@ -87,10 +87,22 @@ $(SAMPLES)/.stamp: $(STAMP_VENV) $(SAMPLE_SRC) $(CHECKER_SRC) | fonts
 	@touch $@
 
 # --- Site ----------------------------------------------------------------------------------
+# TRUST_DIR=/path/to/roots: extra root certificates (PEM or DER) the site trusts for every
+# reader (scripts/trust_hook.py).  The stamp holds the directory and a hash of its files, and is
+# rewritten only when they change: a new, changed or dropped TRUST_DIR rebuilds the site.
+TRUST_DIR   ?=
+STAMP_TRUST := $(CACHE)/trust-dir.stamp
+
+.PHONY: FORCE
+$(STAMP_TRUST): FORCE
+	@mkdir -p $(CACHE); \
+	want="$(if $(strip $(TRUST_DIR)),$(abspath $(TRUST_DIR)) $$(cd "$(TRUST_DIR)" && find . -maxdepth 1 -type f ! -name '.*' -print0 | sort -z | xargs -0r sha256sum | sha256sum),none)"; \
+	if [ "$$(cat $@ 2>/dev/null)" != "$$want" ]; then echo "$$want" > $@; fi
+
 build: $(SITE)/index.html
 
-$(SITE)/index.html: $(STAMP_VENV) $(RUNTIME)/pyodide/pyodide-lock.json $(SAMPLES)/.stamp $(DOCS_SRC)
-	$(PY) -m mkdocs build --clean --site-dir $(SITE)
+$(SITE)/index.html: $(STAMP_VENV) $(RUNTIME)/pyodide/pyodide-lock.json $(SAMPLES)/.stamp $(DOCS_SRC) $(STAMP_TRUST)
+	CHECKER_TRUST_DIR="$(TRUST_DIR)" $(PY) -m mkdocs build --clean --site-dir $(SITE)
 	@touch $@
 
 serve: build
