@@ -60,6 +60,7 @@ class ChangeReport:
 
     problems: list[Problem] = field(default_factory=list)
     allowed: list[tuple[str, tuple]] = field(default_factory=list)  # harmless changes: (key, params)
+    filled: list[int] = field(default_factory=list)  # fields filled as a certification permits
 
     @property
     def ok(self) -> bool:
@@ -68,6 +69,11 @@ class ChangeReport:
     def fail(self, code: str, what: str, /, **params) -> None:
         if not any(p.code == code and p.key == what and p.params == params for p in self.problems):
             self.problems.append(Problem(code, what, params))
+
+    def permit(self, code: str, what: str, /, **params) -> None:
+        """A change the signer permitted that changes what is shown: warn (cannot vouch)."""
+        if not any(p.code == code and p.key == what and p.params == params for p in self.problems):
+            self.problems.append(Problem(code, what, params, "warn"))
 
     def note(self, what: str, /, **params) -> None:
         item = (what, tuple(sorted(params.items())))
@@ -265,6 +271,16 @@ def is_invisible(d: PdfDict) -> bool:
     return False
 
 
+_FILL_KEYS = frozenset({"V", "AP", "AS"})
+
+
+def _filled_only(old, new) -> bool:
+    """A text, choice or button field whose value and appearance changed, and nothing else."""
+    if not (isinstance(old, PdfDict) and isinstance(new, PdfDict)) or old.get("FT") not in ("Tx", "Ch", "Btn"):
+        return False
+    return all(k in _FILL_KEYS or same(old.get(k), new.get(k)) for k in set(old) | set(new))
+
+
 def _kind(v) -> str:
     d = v.dict if isinstance(v, Stream) else v
     if isinstance(d, dict):
@@ -415,6 +431,11 @@ class ChangeAnalysis:
             return
         if num in ro.sig_values:
             r.fail("PDF_CHANGED_AFTER_SIGNING", "SIGDICT_REWRITTEN", num=num)
+            return
+        if num in ro.fields and self.docmdp in (2, 3) and _filled_only(old, new):
+            # DocMDP P=2/3: the certifying signer allowed form filling (pyHanko: FORM_FILLING)
+            r.permit("PDF_FORM_FILLED_PERMITTED", "FIELD_FILLED", num=num)
+            r.filled.append(num)
             return
         if num in ro.fields:
             r.fail("PDF_FORM_CHANGED", "FIELD_CHANGED", num=num)

@@ -64,7 +64,7 @@ def _analyse(data: bytes, ctx: Context) -> EngineOutput:
     max_end = 0
     for index, (_, f, sd) in enumerate(items, 1):
         ctx.check_time()
-        rep, end = verify_signature(pdf, ctx, index, f, sd, docmdp)
+        rep, end = verify_signature(pdf, ctx, index, f, sd, docmdp, out.unprotected)
         out.signatures.append(rep)
         if rep.intact:
             max_end = max(max_end, end)

@@ -14,9 +14,9 @@ from .._context import Context
 from .._record import record
 from .._signature_outcome import SignatureOutcome, conclude
 from ..errors import LimitExceeded, MalformedInput
-from ..result import SignatureReport
+from ..result import SignatureReport, UnprotectedArea
 from .byterange import check_byterange
-from .changes import ChangeAnalysis, ChangeReport, wording
+from .changes import ChangeAnalysis, ChangeReport, page_tree, wording
 from .document import PdfFile
 from .objects import PdfDict, PdfString, Ref
 from .sigverify import SUBFILTER_SHA1, SUBFILTER_TS, SUBFILTERS_CMS, verify_cms
@@ -39,9 +39,10 @@ class _Signed:
     end: int  # end of the signed revision (of the second byte range)
 
 
-def verify_signature(pdf: PdfFile, ctx: Context, index: int, f: Any, sd: Any,
-                     docmdp: int | None) -> tuple[SignatureReport, int]:
-    """The report of one signature field and the end of the revision it signs (0: none)."""
+def verify_signature(pdf: PdfFile, ctx: Context, index: int, f: Any, sd: Any, docmdp: int | None,
+                     unprotected: list[UnprotectedArea] | None = None) -> tuple[SignatureReport, int]:
+    """The report of one signature field and the end of the revision it signs (0: none);
+    ``unprotected`` receives where permitted later changes draw (filled form fields)."""
     o = SignatureOutcome(index=index, kind="pdf-signature", signed_what=_WHAT, seal_name=f.name or None)
     if not isinstance(sd, PdfDict):
         o.note("PDF_SIG_EMPTY")
@@ -60,7 +61,7 @@ def verify_signature(pdf: PdfFile, ctx: Context, index: int, f: Any, sd: Any,
         level = _sig_docmdp(pdf, sd)
         if level is not None:
             o.later("PDF_CERTIFIED", level=level)
-        o.covers_whole_file = _later_changes(pdf, o, signed, docmdp)
+        o.covers_whole_file = _later_changes(pdf, o, signed, docmdp, unprotected)
     return conclude(ctx, o), signed.end
 
 
@@ -113,7 +114,8 @@ def _verify_value(pdf: PdfFile, ctx: Context, o: SignatureOutcome, sd: PdfDict, 
     o.shown_time = pdf_date(sd.get("M"))  # the dictionary's /M: shown when the CMS names no time
 
 
-def _later_changes(pdf: PdfFile, o: SignatureOutcome, signed: _Signed, docmdp: int | None) -> bool:
+def _later_changes(pdf: PdfFile, o: SignatureOutcome, signed: _Signed, docmdp: int | None,
+                   unprotected: list[UnprotectedArea] | None) -> bool:
     """Step 4: does the signature still cover what is shown?  Reports what changed after it."""
     data = pdf.data
     if not data[signed.end:].strip(WS):
@@ -129,10 +131,57 @@ def _later_changes(pdf: PdfFile, o: SignatureOutcome, signed: _Signed, docmdp: i
         o.later(p.code, p.severity, detail=p.detail, detail_zh=p.detail_zh)
     if not ca.ok:
         return False
+    if ca.filled and unprotected is not None:
+        unprotected.extend(a for a in filled_areas(pdf, ca.filled) if a not in unprotected)
     if ca.allowed:
         en, zh = ca.allowed_texts()
         o.later("PDF_LATER_CHANGES_ALLOWED", detail=en, detail_zh=zh)
     return True
+
+
+def filled_areas(pdf: PdfFile, nums: list[int]) -> list[UnprotectedArea]:
+    """Where the widgets of filled fields are drawn: page and /Rect in page units (top left 0,0)."""
+    root = pdf.get(pdf.final, pdf.final.trailer.get("Root"))
+    if not isinstance(root, PdfDict):
+        return []
+    wanted = set(nums)
+    out = []
+    for i, (_ref, page) in enumerate(page_tree(pdf, pdf.final, root), 1):
+        annots = pdf.get(pdf.final, page.get("Annots"))
+        if not isinstance(annots, list):
+            continue
+        box = _media_box(pdf, page)
+        for a in annots:
+            if not isinstance(a, Ref):
+                continue
+            w = pdf.get(pdf.final, a)
+            parent = w.get("Parent") if isinstance(w, PdfDict) else None
+            field_num = a.num if a.num in wanted else parent.num if isinstance(parent, Ref) and parent.num in wanted else None
+            rect = pdf.get(pdf.final, w.get("Rect")) if field_num is not None else None
+            if box is None or not (isinstance(rect, list) and len(rect) == 4 and all(isinstance(v, (int, float)) for v in rect)):
+                continue
+            x0, y0, x1, y1 = min(rect[0], rect[2]), min(rect[1], rect[3]), max(rect[0], rect[2]), max(rect[1], rect[3])
+            bx0, by0, bx1, by1 = box
+            pw, ph = (bx1 - bx0) or 1, (by1 - by0) or 1
+            norm = tuple(round(min(max(v, 0.0), 1.0), 4) for v in
+                         ((x0 - bx0) / pw, (by1 - y1) / ph, (x1 - x0) / pw, (y1 - y0) / ph))
+            name = w.get("T") if isinstance(w, PdfDict) else None
+            label = name.decode("latin-1", "replace") if isinstance(name, bytes) else str(field_num)
+            out.append(UnprotectedArea(page=i, box=norm, file=f"form field {label}", what="form field filled in after signing",
+                                       what_zh="签章后填写的表单域", page_size=(pw, ph)))
+    return out
+
+
+def _media_box(pdf: PdfFile, page: PdfDict) -> tuple[float, float, float, float] | None:
+    node: Any = page
+    for _ in range(32):  # inherited from the page tree
+        mb = pdf.get(pdf.final, node.get("MediaBox"))
+        if isinstance(mb, list) and len(mb) == 4 and all(isinstance(v, (int, float)) for v in mb):
+            return (min(mb[0], mb[2]), min(mb[1], mb[3]), max(mb[0], mb[2]), max(mb[1], mb[3]))
+        node = pdf.get(pdf.final, node.get("Parent"))
+        if not isinstance(node, PdfDict):
+            return None
+    return None
 
 
 def _br_detail(key: str, params: dict[str, Any]) -> dict[str, str]:
