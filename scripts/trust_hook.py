@@ -65,9 +65,8 @@ def read_roots(directory: Path, today: dt.date | None = None) -> list[dict]:
             except CryptoError:
                 parts = [data]  # examine_root says what it is instead
             for der in parts:
-                root = examine_root(der, today, max_bytes=limit).to_dict()
-                root["file"] = path.name
-                roots.setdefault(root["sha256"], root)
+                candidate = examine_root(der, today, max_bytes=limit)
+                roots.setdefault(candidate.sha256, {**candidate.to_dict(), "file": path.name})
         except RootRefused as exc:
             msg = lookup(exc.code)
             raise ValueError(f"{path}: {render(msg.zh, exc.params)} / {render(msg.en, exc.params)}") from None

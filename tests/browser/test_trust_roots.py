@@ -271,3 +271,23 @@ def test_without_trust_dir_the_page_lists_no_site_roots(reader, site_server):
     doc = json.loads(page.evaluate("fetch('../checker/site-roots.json').then((r) => r.text())"))
     assert doc["roots"] == []
     page.close()
+
+
+def test_trust_section_has_no_serious_accessibility_violation(reader, site_server, material):
+    """axe-core over the page while the section shows a root to confirm, then a refusal."""
+    from test_a11y import AXE, audit, blocking, report
+
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} missing: run `make build`", pytrace=False)
+    axe_source = AXE.read_text(encoding="utf-8")
+    context, _ = reader
+    page = open_checker(context, site_server.url)
+    add_root(page, material.files["root.cer"])
+    bad = blocking(audit(page, axe_source))
+    assert not bad, report("trust section, confirming a root", bad)
+    page.click("[data-trust-cancel]")
+    assert stored(page) == []
+    add_root(page, material.files["leaf.pem"])
+    bad = blocking(audit(page, axe_source))
+    assert not bad, report("trust section, a refused certificate", bad)
+    page.close()
