@@ -134,3 +134,10 @@ def test_checker_page_with_result_cards_has_no_serious_violation(checker_with_ca
     }""")
     bad = blocking(audit(page, axe_source))
     assert not bad, report("checker/index.html", bad)
+
+
+def test_axe_core_does_not_ship_in_the_site(site_dir):
+    shipped = [p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if "axe" in p.name.lower()]
+    assert not shipped, shipped
+    html = "".join(p.read_text(encoding="utf-8", errors="replace") for p in site_dir.rglob("*.html"))
+    assert "axe.min.js" not in html and "axe-core" not in html
