@@ -695,7 +695,8 @@ def main(argv=None) -> int:
     if args.only == "browser" and (out / "latest.json").is_file():
         # add the browser figures to the latest CLI run (same machine, measured right after it)
         prev = json.loads((out / "latest.json").read_text())
-        results.update({k: prev[k] for k in ("startup", "cli", "inprocess", "hash", "crypto", "files") if k in prev})
+        results.update({k: prev[k] for k in ("startup", "cli", "inprocess", "hash", "crypto", "files", "batch",
+                                             "single_vs_baseline") if k in prev})
         results["machine_cli_run"] = prev.get("machine")
     corpus = out / ("corpus-quick" if args.quick else "corpus")
     if args.only in (None, "batch"):

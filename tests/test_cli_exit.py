@@ -39,3 +39,20 @@ def test_help_version_and_usage_errors_exit_as_before():
     assert _run(["--version"], capture_output=True).returncode == 0
     assert _run(["--help"], capture_output=True).returncode == 0
     assert _run(["--no-such-flag", "x.pdf"], capture_output=True).returncode == 64
+
+
+def test_under_coverage_the_interpreter_ends_normally(tmp_path):
+    """coverage writes its data at exit: with it loaded, run() ends through sys.exit (exit
+    handlers run), not os._exit; the exit code is the same."""
+    files = sorted(sample_dir().glob("*.pdf"))[:1]
+    code = ("import atexit, sys, types; sys.modules.setdefault('coverage', types.ModuleType('coverage')); "
+            "atexit.register(lambda: print('exit handlers ran')); "
+            "from checker.cli import run; run()")
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    out = subprocess.run([sys.executable, "-c", code, "--json", "--no-qr", "--trust-demo", *map(str, files)],
+                         env=env, capture_output=True, text=True, timeout=300)
+    assert out.stdout.rstrip().endswith("exit handlers ran") and out.returncode == EXIT["warn"], out
+    plain = subprocess.run([sys.executable, "-c", code.replace("sys.modules.setdefault('coverage', types.ModuleType('coverage')); ", ""),
+                            "--json", "--no-qr", "--trust-demo", *map(str, files)],
+                           env=env, capture_output=True, text=True, timeout=300)
+    assert "exit handlers ran" not in plain.stdout and plain.returncode == EXIT["warn"], plain

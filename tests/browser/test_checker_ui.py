@@ -587,7 +587,7 @@ def test_pdf_qr_path_can_start_right_after_the_last_one(ui, tmp_path):
 
 @pytest.mark.parametrize("size_pt,renders", [(150, 1), (22, 3)])
 def test_pdf_qr_small_codes_get_a_second_larger_rendering(ui, size_pt, renders):
-    """Page 1 is rendered 1200 px long first, then 1600 and 2200 px only while nothing was found:
+    """Page 1 is rendered 850 px long first, then 1600 and 2200 px only while nothing was found:
     a normal QR code takes one rendering, a tiny one (22 pt, 7.8 mm, under 2 px per module at
     1600 px) is still read, on the third."""
     url = "https://zfcxjw.cq.gov.cn/zwfw/jzs/zsyz?regNo=%E6%B8%9D250012345678&sample=1"

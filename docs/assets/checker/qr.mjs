@@ -3,13 +3,14 @@
 import { PATHS, spawnWorker } from "./paths.mjs";
 
 // Long side of the rendered page in pixels, tried in order until a QR code is found (coarse to
-// fine: a page whose code is read at one size is not rendered again).  At 1200 px (103 dpi on
-// A4) a 36 mm certificate QR code gets ~3.5 px per module, which zxing reads; rendering and
-// decoding take about half the time of 1600 px, where a 25 mm code gets 3.5 px per module; 2200 px
-// (4+ px per module) is the last try for smaller or denser codes.  A page with no code at all
-// costs the three renderings.  A second, tiny code beside one found at a coarser size would go
-// unread; a certificate carries one, and a page changed to carry two fails its signature check.
-const RENDER_LONG_SIDES = [1200, 1600, 2200];
+// fine, as the CLI does at 72, 216 and 360 dpi: a page whose code is read at one size is not
+// rendered again).  At 850 px (72 dpi on A4) a 36 mm certificate code gets ~2.7 px per module,
+// which zxing reads, at under a third of the pixels of 1600 px (rendering and decoding time);
+// 1600 px gives a 25 mm code 3.5 px per module, 2200 px (4+) is the last try for smaller or
+// denser codes.  A page with no code at all costs the three renderings.  A second, tiny code
+// beside one found at a coarser size would go unread; a certificate carries one, and a page
+// changed to carry two fails its signature check anyway.
+const RENDER_LONG_SIDES = [850, 1600, 2200];
 const PREVIEW_WIDTH = 640;
 
 let pdfjsPromise = null;
