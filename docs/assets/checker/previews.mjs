@@ -70,7 +70,9 @@ export function watchPreviews(container) {
   observer = new IntersectionObserver(onChange, { rootMargin: MARGIN });
   const add = (node) => {
     if (!(node instanceof Element)) return;
-    const frames = node.matches(".cqc-preview-frame") ? [node] : node.querySelectorAll(".cqc-preview-frame");
+    // frames holding a page image (not the sketches of unprotected areas, which have none)
+    const sel = ".cqc-preview-frame:not(.cqc-pagemap)";
+    const frames = node.matches(sel) ? [node] : node.querySelectorAll(sel);
     for (const f of frames) observer.observe(f);
   };
   new MutationObserver((records) => {

@@ -51,13 +51,20 @@ function signature(sig) {
   );
 }
 
+// result.unprotected[]: {page, box, file, what, what_zh, page_size}
+function unprotectedPart(u) {
+  if (typeof u === "string") return u;
+  const where = u.page ? `（第 ${u.page} 页）` : "";
+  return `${u.what_zh || u.what || "内容"} ${u.file || ""}${where}：不受签章保护`.replace(/\s+：/, "：");
+}
+
 function unprotected(result) {
   const items = [];
   for (const s of result.signatures || []) {
     if (!s.covers_whole_file) items.push(`签章 ${s.index} 没有覆盖整个文件。`);
     for (const u of Array.isArray(s.unprotected) ? s.unprotected : []) items.push(typeof u === "string" ? u : JSON.stringify(u));
   }
-  for (const u of Array.isArray(result.unprotected) ? result.unprotected : []) items.push(typeof u === "string" ? u : JSON.stringify(u));
+  for (const u of Array.isArray(result.unprotected) ? result.unprotected : []) items.push(unprotectedPart(u));
   for (const f of result.findings || []) if (UNPROTECTED_RE.test(f.code)) items.push(f.message);
   if (!(result.signatures || []).length) items.push("文件没有电子签章，全部内容都不受保护。");
   return [...new Set(items)];
