@@ -15,7 +15,7 @@ from .._record import field, record, replace
 from . import CryptoError, MalformedCrypto, UnsupportedAlgorithm
 from .digest import WEAK_DIGESTS, hash_bytes, hash_chunks, name_for_oid
 from .sigalg import describe as _describe, digest_for as _digest_for, verify as _verify
-from .x509 import Certificate, load_certificate
+from .x509 import Certificate, check_name, load_certificate
 
 TYPE_CHECKING = False  # typing is not imported at run time: the CLI's time is mostly imports
 if TYPE_CHECKING:
@@ -198,7 +198,7 @@ def _signer(i: int, si) -> SignerData:
     if sid.name == "issuer_and_serial_number":
         kind = "issuer_and_serial"
         issuer = sid.chosen["issuer"]
-        issuer.native  # parse now: a broken name is a malformed SignedData
+        check_name(issuer)  # parse now: a broken name is a malformed SignedData
         serial = sid.chosen["serial_number"].native
     else:
         kind = "ski"

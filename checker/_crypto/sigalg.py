@@ -68,6 +68,7 @@ class PublicKey:
     n: int = 0
     e: int = 0
     point: tuple[int, int] | None = None
+    curve_written: str | None = None  # how a non-standard SM2 curve identifier was written
 
     @property
     def bits(self) -> int:
@@ -96,13 +97,21 @@ def parse_public_key(spki_der: bytes) -> PublicKey:
             return PublicKey("rsa", n=n, e=e)
         if alg in (OID_EC_PUBLIC_KEY, OID_SM2):
             curve_oid = OID_SM2
+            written = None
             if alg == OID_EC_PUBLIC_KEY or (params is not None and params.contents):
                 if params is None or not params.contents:
                     raise MalformedCrypto("EC key without curve")
                 p = core.load(params.dump())
-                if not isinstance(p, core.ObjectIdentifier):
+                if isinstance(p, core.ObjectIdentifier):
+                    curve_oid = p.dotted
+                    if curve_oid in _SM2_CURVE_VARIANTS:
+                        written, curve_oid = curve_oid, OID_SM2
+                elif _is_sm2_domain(params.dump()):
+                    written, curve_oid = "explicit SM2 parameters", OID_SM2
+                elif isinstance(p, core.Null):
+                    raise MalformedCrypto("EC key without curve")
+                else:
                     raise UnsupportedAlgorithm("explicit EC parameters")
-                curve_oid = p.dotted
             curve = CURVES_BY_OID.get(curve_oid)
             if curve is None:
                 raise UnsupportedAlgorithm(f"curve {curve_oid}")
@@ -110,10 +119,33 @@ def parse_public_key(spki_der: bytes) -> PublicKey:
                 point = curve.decode_point(key_bytes)
             except ValueError as exc:
                 raise MalformedCrypto(f"bad EC point: {exc}") from None
-            return PublicKey("ec", curve_oid=curve_oid, point=point)
+            return PublicKey("ec", curve_oid=curve_oid, point=point, curve_written=written)
     except (ValueError, TypeError, KeyError) as exc:
         raise MalformedCrypto(f"bad public key: {exc}") from None
     raise UnsupportedAlgorithm(f"public key algorithm {alg}")
+
+
+# SM2 curve identifiers written in the place of the curve OID 1.2.156.10197.1.301: the SM2
+# signature scheme (…301.1) and the SM2 encryption scheme (…301.3) name the same curve.
+_SM2_CURVE_VARIANTS = ("1.2.156.10197.1.301.1", "1.2.156.10197.1.301.3")
+
+
+def _is_sm2_domain(der: bytes) -> bool:
+    """Explicit EC domain parameters (SEC 1 SpecifiedECDomain) equal to the SM2 curve's."""
+    try:
+        dom = keys.SpecifiedECDomain.load(der)
+        field_id = dom["field_id"]
+        if field_id["field_type"].native != "prime_field":
+            return False
+        p = field_id["parameters"].native
+        a = int.from_bytes(dom["curve"]["a"].native, "big")
+        b = int.from_bytes(dom["curve"]["b"].native, "big")
+        g = SM2P256.decode_point(dom["base"].native)
+        n = dom["order"].native
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return False
+    c = SM2P256
+    return (p, a, b, g, n) == (c.p, c.a, c.b, (c.gx, c.gy), c.n)
 
 
 def _family(sig_alg_oid: str, digest_oid: str | None) -> tuple[str, str | None]:

@@ -33,7 +33,12 @@ def z_value(pub, id: bytes = DEFAULT_SM2_ID, curve=CURVE) -> bytes:
 
 
 def decode_signature(sig: bytes) -> tuple[int, int]:
-    """DER SEQUENCE{INTEGER r, INTEGER s} or raw 64 bytes; raises ValueError."""
+    """(r, s) from DER ``SEQUENCE{INTEGER r, INTEGER s}`` or raw 64-byte r || s; raises ValueError.
+
+    Real signers also write INTEGERs that are not minimal or lack the 00 sign byte (r, s are
+    read as unsigned, as every SM2 implementation does): what was signed does not change, the
+    verification decides.  :func:`signature_quirk` says which form a value used.
+    """
     sig = bytes(sig)
     if len(sig) == 64 and sig[0] != 0x30:
         return int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big")
@@ -42,9 +47,68 @@ def decode_signature(sig: bytes) -> tuple[int, int]:
     try:
         return decode_der_rs(sig)
     except ValueError:
+        pass
+    try:
+        return _decode_lenient(sig)
+    except ValueError:
         if len(sig) == 64:  # raw r||s whose r happens to start with 0x30
             return int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big")
         raise
+
+
+def signature_quirk(sig: bytes) -> str | None:
+    """None for strict DER; "raw" for 64-byte r || s; "integer" for non-minimal / unsigned
+    INTEGERs; ValueError if it is none of these."""
+    sig = bytes(sig)
+    from .ecdsa import decode_der_rs
+
+    try:
+        decode_der_rs(sig)
+        return None
+    except ValueError:
+        pass
+    if len(sig) == 64 and sig[0] != 0x30:
+        return "raw"
+    try:
+        _decode_lenient(sig)
+        return "integer"
+    except ValueError:
+        if len(sig) == 64:
+            return "raw"
+        raise
+
+
+def _decode_lenient(sig: bytes) -> tuple[int, int]:
+    """SEQUENCE of two INTEGERs read as unsigned big-endian numbers (leading zeros allowed)."""
+    if len(sig) < 8 or sig[0] != 0x30:
+        raise ValueError("SEQUENCE expected")
+    n, i = _ber_len(sig, 1)
+    if i + n != len(sig):
+        raise ValueError("trailing or missing bytes")
+    out = []
+    for _ in range(2):
+        if i >= len(sig) or sig[i] != 0x02:
+            raise ValueError("INTEGER expected")
+        n, i = _ber_len(sig, i + 1)
+        if not 1 <= n <= 64 or i + n > len(sig):
+            raise ValueError("bad INTEGER")
+        out.append(int.from_bytes(sig[i:i + n], "big"))
+        i += n
+    if i != len(sig):
+        raise ValueError("extra elements")
+    return out[0], out[1]
+
+
+def _ber_len(data: bytes, i: int) -> tuple[int, int]:
+    if i >= len(data):
+        raise ValueError("truncated")
+    n = data[i]
+    if n < 0x80:
+        return n, i + 1
+    k = n & 0x7F
+    if k == 0 or k > 2 or i + 1 + k > len(data):
+        raise ValueError("bad length")
+    return int.from_bytes(data[i + 1:i + 1 + k], "big"), i + 1 + k
 
 
 def verify_e(pub, e: int, r: int, s: int, curve=CURVE) -> bool:

@@ -33,8 +33,8 @@ def load_certificate(der: bytes) -> Certificate:
     """Parse one DER certificate; raises MalformedCrypto."""
     try:
         cert = x509.Certificate.load(bytes(der), strict=True)
-        cert["tbs_certificate"]["subject"].native  # force parsing of the parts we use
-        cert["tbs_certificate"]["issuer"].native
+        check_name(cert["tbs_certificate"]["subject"])  # force parsing of the parts we use
+        check_name(cert["tbs_certificate"]["issuer"])
         cert["tbs_certificate"]["validity"].native
         cert["tbs_certificate"]["serial_number"].native
         cert.public_key.dump()
@@ -66,6 +66,74 @@ def fingerprint(cert: Certificate) -> str:
     return hashlib.sha256(cert.dump()).hexdigest()
 
 
+def attribute_text(atv: x509.NameTypeAndValue) -> tuple[str, bool]:
+    """The text of one Name attribute and whether it was read leniently.
+
+    Real issuers write attribute values in string types the standard does not give that
+    attribute (a UTF8String for x500UniqueIdentifier, GBK bytes in a TeletexString).  Names are
+    only shown and compared byte for byte, never decoded for a decision, so such a value is
+    read as text from its bytes (UTF-8, else GB 18030) instead of rejecting the certificate.
+    """
+    try:
+        value = atv["value"].native
+        if isinstance(value, str):
+            if any(ord(ch) > 0x7F for ch in value) and _is_teletex(atv["value"]):
+                # T.61 is never what a Chinese CA means by bytes >= 0x80: UTF-8 or GB 18030
+                return _decode_text(_attribute_bytes(atv)), True
+            return value, False
+        if isinstance(value, (bytes, bytearray)):
+            return bytes(value).hex(), False
+        return str(value), False
+    except (ValueError, TypeError, KeyError, OverflowError):
+        pass
+    return _decode_text(_attribute_bytes(atv)), True
+
+
+def _is_teletex(value) -> bool:
+    from asn1crypto import core
+
+    chosen = getattr(value, "chosen", value)
+    return isinstance(chosen, core.TeletexString)
+
+
+def _decode_text(raw: bytes) -> str:
+    for codec in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+def _attribute_bytes(atv: x509.NameTypeAndValue) -> bytes:
+    """Contents of the attribute value, whatever its tag (raises ValueError if not DER)."""
+    from asn1crypto import core
+
+    generic = core.Sequence.load(atv.dump())
+    return bytes(generic[1].contents or b"")
+
+
+def check_name(name: x509.Name) -> None:
+    """Parse every attribute of ``name`` (ValueError when the structure itself is broken)."""
+    for rdn in name.chosen:
+        for atv in rdn:
+            atv["type"].native
+            attribute_text(atv)
+
+
+def name_quirks(name: x509.Name) -> list[str]:
+    """Attribute types (dotted OIDs) whose values had to be read leniently."""
+    out: list[str] = []
+    try:
+        for rdn in name.chosen:
+            for atv in rdn:
+                if attribute_text(atv)[1]:
+                    out.append(atv["type"].dotted)
+    except (ValueError, TypeError, KeyError):
+        pass
+    return out
+
+
 def readable_name(name: x509.Name) -> str:
     """"CN=…, OU=…, O=…, C=CN" (CN first); unknown attribute types by dotted OID."""
     parts: list[tuple[int, str]] = []
@@ -76,11 +144,9 @@ def readable_name(name: x509.Name) -> str:
                 key = t.native
                 label = _LABELS.get(key, t.dotted if key == t.dotted else key)
                 try:
-                    value = atv["value"].native
+                    value = attribute_text(atv)[0]
                 except (ValueError, TypeError):
                     value = "?"
-                if not isinstance(value, str):
-                    value = str(value)
                 rank = _ORDER.index(key) if key in _ORDER else len(_ORDER)
                 parts.append((rank, f"{label}={value}"))
     except (ValueError, TypeError, KeyError):
@@ -91,14 +157,18 @@ def readable_name(name: x509.Name) -> str:
 
 def common_name(name: x509.Name) -> str:
     """CN if present, else O, else the readable name."""
+    found: dict[str, str] = {}
     try:
-        n = name.native
-    except (ValueError, TypeError):
+        for rdn in name.chosen:
+            for atv in rdn:
+                key = atv["type"].native
+                if key in ("common_name", "organization_name"):
+                    found[key] = attribute_text(atv)[0]  # the last one, as in Name.native
+    except (ValueError, TypeError, KeyError):
         return "?"
     for key in ("common_name", "organization_name"):
-        v = n.get(key)
-        if v:
-            return v if isinstance(v, str) else str(v[-1] if isinstance(v, list) else v)
+        if found.get(key):
+            return found[key]
     return readable_name(name)
 
 

@@ -17,6 +17,8 @@ A signature ``covers_whole_file`` when it alone covers all visible files.
 """
 from __future__ import annotations
 
+import posixpath
+
 from .._context import Context, EngineOutput
 from .._signature_outcome import conclude
 from . import content, coverage
@@ -39,10 +41,14 @@ def analyse_ofd(data: bytes, ctx: Context) -> EngineOutput:
     for kind, loc in model.missing:
         code = "OFD_PAGE_MISSING" if kind in ("Page", "TemplatePage") else "OFD_RESOURCE_MISSING"
         ctx.add(code, file=loc, kind=kind)
-    # Integrity-protection entries (OFDEntries.xml, GM/T 0099) are not a seal: say so.
-    if model.pkg.find("OFDEntries.xml") is not None:
-        model.mark(model.pkg.find("OFDEntries.xml"), METADATA)
-        ctx.add("OFD_INTEGRITY_ENTRIES")
+    # Integrity-protection entries (OFDEntries.xml, GM/T 0099): a signed file list, not a seal
+    from .entries import verify_entries
+
+    verify_entries(model, ctx)
+    for doc in model.docs:
+        folder = posixpath.dirname(doc.signatures_list or "")
+        if doc.signatures_list and posixpath.basename(folder) != "Signs":
+            ctx.add("OFD_SIGNATURES_LOCATION", file=doc.signatures_list)
 
     _mark_lookalikes(model)
     results = signatures.verify_all(model, ctx)
@@ -71,6 +77,9 @@ def analyse_ofd(data: bytes, ctx: Context) -> EngineOutput:
         raise model.unreadable[0]  # after the seals: what they prove stands (fail outranks error)
     text, drawn = content.page_text(model, ctx)
     out.text = text
+    if model.pkg.deflate_trailers:
+        files = model.pkg.deflate_trailers
+        ctx.add("OFD_ZIP_DEFLATE_TRAILER", count=len(files), files=", ".join(files[:5]))
     good, bad = content.image_list(model, drawn, ctx)
     out.images = good
     for path, fmt in bad:

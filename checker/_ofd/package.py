@@ -82,6 +82,7 @@ class Package:
         self._cache: dict[str, bytes] = {}
         self.entries: dict[str, Entry] = {}
         self._folded: dict[str, str] = {}
+        self.deflate_trailers: list[str] = []  # entries with a zlib trailer after their deflate data
         self._read_directory()
 
     # -- directory ---------------------------------------------------------
@@ -292,10 +293,20 @@ class Package:
                 break
         if not d.eof:
             raise MalformedInput(f"{e.name}: truncated deflate data", code="OFD_ZIP_MALFORMED")
-        if d.unused_data or d.unconsumed_tail or pos < len(comp):
-            # the declared compressed size runs past the deflate stream (into other bytes)
-            raise MalformedInput(f"{e.name}: bytes after the deflate data", code="OFD_ZIP_MALFORMED")
+        rest = bytes(d.unused_data) + bytes(d.unconsumed_tail) + bytes(comp[pos:])
+        if rest:
+            if len(rest) <= _DEFLATE_TRAILER_MAX and rest[:4] == zlib.adler32(b"".join(parts)).to_bytes(4, "big"):
+                # a zlib stream's Adler-32 trailer (and padding) kept after the raw deflate data,
+                # as the Anzhengtong (安证通) signing client writes it: the content is what it is
+                # (length and CRC checked against the directory), the trailer is only noted
+                self.deflate_trailers.append(e.name)
+            else:
+                # the declared compressed size runs past the deflate stream (into other bytes)
+                raise MalformedInput(f"{e.name}: bytes after the deflate data", code="OFD_ZIP_MALFORMED")
         return b"".join(parts)
+
+
+_DEFLATE_TRAILER_MAX = 8  # Adler-32 plus a little padding (ofdrw_anzhengtong_manual.ofd: 4 + 2 zero bytes)
 
 
 def _decode_name(raw: bytes) -> str:

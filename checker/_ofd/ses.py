@@ -31,7 +31,9 @@
                                 width INTEGER, height INTEGER}, extDatas OPTIONAL }
 
 Parsing is positional with type checks and the tolerance real products need
-(OCTET STRING where BIT STRING is specified, UTCTime vs GeneralizedTime).
+(OCTET STRING where BIT STRING is specified, UTCTime vs GeneralizedTime).  Encodings that
+do not change what was signed are read and recorded in ``quirks`` as ``(code, params)``
+so the caller can say what was tolerated (see :data:`QUIRK_EVIDENCE`).
 Raises :class:`SesError` for anything else.  The raw DER of every signed part is
 kept (``tbs_der``, ``seal_info_der`` …) so signatures are checked over the bytes
 as they are in the file.
@@ -47,6 +49,21 @@ from .._record import field, record
 
 class SesError(ValueError):
     pass
+
+
+Quirk = tuple[str, dict]
+
+# Which real producers write each tolerated encoding (files in tests/corpus/real/).
+QUIRK_EVIDENCE = {
+    "ENC_BIT_STRING_UNUSED_BITS": "Suwell (数科) SDK bank receipts (ofdgo_*): unused-bits byte 1-7 on "
+                                  "byte-aligned dataHash/signature; DAISHUN (戴顺, Fujian CA) seal "
+                                  "(xilou_issue3_test2.ofd): 1 on the maker signature",
+    "ENC_BIT_STRING_TRIMMED": "Suwell SDK (ofdgo_gonghang_1.ofd): a DER signature whose trailing zero "
+                              "byte was dropped as if it were a named-bit list",
+    "ENC_TIME_TYPE": "Suwell SDK (ofdgo_acc_0402021509300142766.ofd): UTCTime text (yyMMddHHmmssZ) "
+                     "inside GeneralizedTime",
+    "ENC_SEAL_CERT_LIST_ITEM": "dms360 iOFD 2.1.1 (ofdrw_n.ofd): an IA5String \"1\" in the v1 certList",
+}
 
 
 @record
@@ -74,6 +91,7 @@ class SealInfo:
     maker_alg: str = ""
     maker_signature: bytes = b""
     maker_messages: tuple[bytes, ...] = ()  # candidate signed messages, preferred first
+    quirks: list[Quirk] = field(default_factory=list)  # tolerated encodings
 
 
 @record
@@ -92,6 +110,7 @@ class SesSignature:
     alg: str  # signature algorithm OID
     signature: bytes
     timestamp: bytes | None = None  # v4 timeStamp (DER TimeStampToken)
+    quirks: list[Quirk] = field(default_factory=list)  # tolerated encodings, seal's included
 
 
 def looks_like_ses(data: bytes) -> bool:
@@ -103,6 +122,7 @@ def looks_like_ses(data: bytes) -> bool:
 
 
 def parse_signature(data: bytes) -> SesSignature:
+    q: list[Quirk] = []
     top = _load(data, "SES_Signature")
     items = _seq(top, "SES_Signature")
     if len(items) < 2:
@@ -117,13 +137,13 @@ def parse_signature(data: bytes) -> SesSignature:
             raise SesError("v1 TBS_Sign: too few fields")
         cert = _octets(t[5], "TBS_Sign.cert")
         alg = _oid(t[6], "TBS_Sign.signatureAlgorithm")
-        signature = _bits(items[1], "SES_Signature.signature")
+        signature = _signature_bits(items[1], "SES_Signature.signature", q)
         timestamp = None
     else:
         version = "v4"
         cert = _octets(items[1], "SES_Signature.cert")
         alg = _oid(items[2], "SES_Signature.signatureAlgID")
-        signature = _bits(items[3], "SES_Signature.signature")
+        signature = _signature_bits(items[3], "SES_Signature.signature", q)
         timestamp = None
         if len(items) > 4:
             ts = items[4]
@@ -133,7 +153,8 @@ def parse_signature(data: bytes) -> SesSignature:
         if len(items) > 5:
             raise SesError("SES_Signature: too many fields")
     seal = parse_seal_value(t[1])
-    time, time_raw = _time_info(t[2])
+    time, time_raw = _time_info(t[2], q)
+    data_hash = _bits(t[3], "TBS_Sign.dataHash", q)
     return SesSignature(
         version=version,
         tbs_der=tbs.dump(),
@@ -141,12 +162,13 @@ def parse_signature(data: bytes) -> SesSignature:
         seal=seal,
         time=time,
         time_raw=time_raw,
-        data_hash=_bits_or_octets(t[3], "TBS_Sign.dataHash"),
+        data_hash=data_hash,
         property_info=_string(t[4], "TBS_Sign.propertyInfo"),
         cert=cert,
         alg=alg,
         signature=signature,
         timestamp=timestamp,
+        quirks=seal.quirks + q,
     )
 
 
@@ -155,27 +177,28 @@ def parse_seal(data: bytes) -> SealInfo:
 
 
 def parse_seal_value(value) -> SealInfo:
+    q: list[Quirk] = []
     items = _seq(value, "SESeal")
     if len(items) == 2:
         version = "v1"
         info = items[0]
         si = items[1]
         if isinstance(si, core.BitString):  # seen in the wild: SES_SignInfo wrapped in a BIT STRING
-            si = _load(_bits(si, "SES_SignInfo"), "SES_SignInfo")
+            si = _load(_bits(si, "SES_SignInfo", q), "SES_SignInfo")
         sign_info = _seq(si, "SES_SignInfo")
         if len(sign_info) != 3:
             raise SesError("SES_SignInfo: expected 3 fields")
         maker_cert = _octets(sign_info[0], "SES_SignInfo.cert")
         maker_alg_v = sign_info[1]
         maker_alg = _oid(maker_alg_v, "SES_SignInfo.signatureAlgorithm")
-        maker_sig = _bits(sign_info[2], "SES_SignInfo.signData")
+        maker_sig = _signature_bits(sign_info[2], "SES_SignInfo.signData", q)
     elif len(items) == 4:
         version = "v4"
         info = items[0]
         maker_cert = _octets(items[1], "SESeal.cert")
         maker_alg_v = items[2]
         maker_alg = _oid(maker_alg_v, "SESeal.signAlgID")
-        maker_sig = _bits(items[3], "SESeal.signedValue")
+        maker_sig = _signature_bits(items[3], "SESeal.signedValue", q)
     else:
         raise SesError(f"SESeal: {len(items)} fields")
     fields = _seq(info, "SES_SealInfo")
@@ -198,22 +221,24 @@ def parse_seal_value(value) -> SealInfo:
         maker_alg=maker_alg,
         maker_signature=maker_sig,
         maker_messages=(combined, info_der) if version == "v1" else (info_der, combined),
+        quirks=q,
     )
     prop = _seq(fields[2], "SES_ESPropertyInfo")
     seal.seal_type = _int(prop[0], "property.type") if prop else None
     if len(prop) >= 7:  # v4 layout: type, name, certListType, certList, 3 dates
         seal.name = _string(prop[1], "property.name")
         seal.cert_list_type = _int(prop[2], "property.certListType")
-        _cert_list(prop[3], seal)
+        _cert_list(prop[3], seal, q)
         dates = prop[4:7]
     elif len(prop) == 6:  # v1 layout: type, name, certList, 3 dates
         seal.name = _string(prop[1], "property.name")
         seal.cert_list_type = 1
-        _cert_list(prop[2], seal)
+        _cert_list(prop[2], seal, q)
         dates = prop[3:6]
     else:
         raise SesError(f"SES_ESPropertyInfo: {len(prop)} fields")
-    seal.created, seal.valid_start, seal.valid_end = (_time(d) for d in dates)
+    seal.created, seal.valid_start, seal.valid_end = (
+        _time(d, q, f"SES_ESPropertyInfo.{n}") for d, n in zip(dates, ("createDate", "validStart", "validEnd")))
     pic = _seq(fields[3], "SES_ESPictrueInfo")
     if len(pic) >= 2:
         seal.picture_type = _string(pic[0], "picture.type")
@@ -301,18 +326,53 @@ def _octets(v, what: str) -> bytes:
     raise SesError(f"{what}: not an OCTET STRING")
 
 
-def _bits(v, what: str) -> bytes:
+def _signature_bits(v, what: str, q: list[Quirk]) -> bytes:
+    """A signature value in a BIT STRING.  Encoders that treat the value as a named-bit list
+    (Suwell SDK, ofdgo_gonghang_1.ofd) drop its trailing zero bits *and bytes*: a DER signature
+    then ends before its own length.  The bit string value is the same with the zeros restored,
+    so they are put back (at most 8 bytes); the signature check that follows decides."""
+    value = _bits(v, what, q)
+    if not isinstance(v, core.BitString) or not v.contents or v.contents[0] == 0:
+        return value
+    need = _der_total(value)
+    if need is not None and len(value) < need <= len(value) + 8:
+        q.append(("ENC_BIT_STRING_TRIMMED", {"field": what, "count": need - len(value)}))
+        return value + bytes(need - len(value))
+    return value
+
+
+def _der_total(value: bytes) -> int | None:
+    """Total length a DER SEQUENCE header at the start of ``value`` announces."""
+    if len(value) < 2 or value[0] != 0x30:
+        return None
+    n = value[1]
+    if n < 0x80:
+        return 2 + n
+    k = n & 0x7F
+    if k not in (1, 2) or len(value) < 2 + k:
+        return None
+    return 2 + k + int.from_bytes(value[2:2 + k], "big")
+
+
+def _bits(v, what: str, q: list[Quirk] | None = None) -> bytes:
+    """The bytes of a BIT STRING (or an OCTET STRING written in its place).
+
+    Every value held in these BIT STRINGs (digests, signatures, DER) is a whole number of
+    bytes; some producers still write a non-zero "unused bits" count.  The bytes are taken as
+    they are (the signature or digest check that follows decides) and the quirk is recorded.
+    """
     if isinstance(v, core.BitString):
         c = v.contents
-        if not c or c[0] != 0:
-            raise SesError(f"{what}: BIT STRING with unused bits")
+        if not c or c[0] > 7 or (c[0] and len(c) == 1):
+            raise SesError(f"{what}: bad BIT STRING")
+        if c[0] != 0:
+            if q is None:
+                raise SesError(f"{what}: BIT STRING with unused bits")
+            q.append(("ENC_BIT_STRING_UNUSED_BITS", {"field": what, "bits": c[0]}))
         return bytes(c[1:])
     if isinstance(v, core.OctetString):
         return v.native
     raise SesError(f"{what}: not a BIT STRING")
-
-
-_bits_or_octets = _bits
 
 
 def _tagged_bits(v) -> bytes:
@@ -336,7 +396,7 @@ def _string(v, what: str) -> str:
     raise SesError(f"{what}: not a string")
 
 
-def _cert_list(v, seal: SealInfo) -> None:
+def _cert_list(v, seal: SealInfo, q: list[Quirk]) -> None:
     items = _seq(v, "certList")
     for it in items:
         if isinstance(it, core.OctetString):
@@ -347,31 +407,58 @@ def _cert_list(v, seal: SealInfo) -> None:
                 seal.cert_digest_list.append((inner[0].native, inner[1].native))  # CertDigestObj
             else:
                 seal.cert_list.append(it.dump())
+        elif isinstance(it, (core.AbstractString, core.Integer)):
+            # not a certificate: lists nothing, so the signer cannot be checked against it
+            q.append(("ENC_SEAL_CERT_LIST_ITEM", {"tag": type(it).__name__}))
         else:
             raise SesError("certList: unexpected element")
 
 
-def _time(v) -> _dt.datetime | None:
+def _time(v, q: list[Quirk], what: str) -> _dt.datetime | None:
     if isinstance(v, (core.GeneralizedTime, core.UTCTime)):
+        text = bytes(v.contents or b"")
+        if _swapped_time_text(v, text):
+            # UTCTime text in a GeneralizedTime (or the reverse): DER GeneralizedTime always has
+            # seconds, so 12 digits + Z is a UTCTime written under the wrong tag
+            t = _parse_time_text(text)
+            if t is None:
+                raise SesError(f"{what}: bad time value")
+            q.append(("ENC_TIME_TYPE", {"field": what, "text": text.decode("ascii", "replace")}))
+            return t
         try:
             t = v.native
         except (ValueError, TypeError):
-            raise SesError("bad time value") from None
+            # e.g. UTCTime text (yyMMddHHmmssZ) inside a GeneralizedTime: read the text
+            text = bytes(v.contents or b"")
+            t = _parse_time_text(text)
+            if t is None:
+                raise SesError(f"{what}: bad time value") from None
+            q.append(("ENC_TIME_TYPE", {"field": what, "text": text.decode("ascii", "replace")}))
+            return t
         if isinstance(t, _dt.datetime):
             return t if t.tzinfo else t.replace(tzinfo=_dt.timezone.utc)
         return None
     if isinstance(v, (core.BitString, core.OctetString)):
-        return _parse_time_text(_bits(v, "time"))
+        return _parse_time_text(_bits(v, what, q))
     if isinstance(v, core.AbstractString):
         return _parse_time_text(v.native.encode("ascii", "replace"))
-    raise SesError("not a time value")
+    raise SesError(f"{what}: not a time value")
 
 
-def _time_info(v) -> tuple[_dt.datetime | None, str]:
+def _swapped_time_text(v, text: bytes) -> bool:
+    digits = text[:-1] if text.endswith(b"Z") else text
+    if not digits.isdigit():
+        return False
+    if isinstance(v, core.GeneralizedTime):
+        return len(digits) == 12
+    return len(digits) == 14
+
+
+def _time_info(v, q: list[Quirk]) -> tuple[_dt.datetime | None, str]:
     if isinstance(v, (core.BitString, core.OctetString)):
-        raw = _bits(v, "timeInfo")
+        raw = _bits(v, "TBS_Sign.timeInfo", q)
         return _parse_time_text(raw), raw.decode("ascii", "replace")
-    t = _time(v)
+    t = _time(v, q, "TBS_Sign.timeInfo")
     return t, (t.isoformat() if t else "")
 
 

@@ -24,6 +24,7 @@ import base64
 import binascii
 import datetime as _dt
 import hmac
+import re
 
 from asn1crypto import core
 from asn1crypto import x509 as _x509
@@ -37,7 +38,8 @@ from .xmlsafe import Node
 
 _CHECK_METHODS = {
     "1.2.156.10197.1.401": "sm3",
-    "1.2.156.10197.1.401.1": "sm3",
+    "1.2.156.10197.1.401.1": "sm3",  # GM/T 0006 sm3WithoutKey
+    "1.2.156.10197.1.401.2": "sm3-z",  # GM/T 0006 sm3WithKey: SM3(Z || data), Z of the signer key
     "sm3": "sm3",
     "2.16.840.1.101.3.4.2.1": "sha256",
     "sha256": "sha256",
@@ -141,6 +143,8 @@ def _check_references(model: Model, ctx, res: SigResult, entry: SigEntry, signed
     if not ref_list:
         sc.note("OFD_SIG_NO_REFERENCES")
         return
+    z_prefix: list[bytes | None] = []  # SM3-with-key: computed once, when first needed
+    noted: set[str] = set()
     for rn, r in ref_list:
         ctx.check_time()
         method_raw = (rn.get("CheckMethod") or "").strip()
@@ -150,19 +154,30 @@ def _check_references(model: Model, ctx, res: SigResult, entry: SigEntry, signed
             expected = base64.b64decode(cv_text, validate=True)
         except (binascii.Error, ValueError):
             expected = b""
-        path = model.resolve(entry.path or "", file_ref) if file_ref else None
+        path = _reference_path(model, sc, entry, file_ref, noted)
         if path is None:
             res.refs.append(RefCheck(file_ref, None, "missing"))
             sc.note("OFD_SIG_REF_MISSING", file=file_ref or "?")
             continue
-        names = [_CHECK_METHODS.get(method_raw.lower())] if method_raw else ["sm3", "sha256"]
-        if names[0] is None:
+        names = _digest_names(sc, method_raw, noted)
+        if names is None:
             res.refs.append(RefCheck(file_ref, path, "unchecked"))
             sc.note("SIG_UNSUPPORTED_ALGORITHM", algorithm=method_raw)
             continue
-        if names[0] == "sha1":
+        if names[0] == "sha1" and "sha1" not in noted:
+            noted.add("sha1")
             sc.note("SIG_WEAK_DIGEST", algorithm="SHA-1")
-        ok = bool(expected) and any(hmac.compare_digest(model.digest(path, n), expected) for n in names)
+        if names == ["sm3-z"]:
+            if not z_prefix:
+                z_prefix.append(_signer_z(model, entry))
+            ok = bool(expected) and z_prefix[0] is not None and hmac.compare_digest(
+                _sm3_with_prefix(model, path, z_prefix[0]), expected)
+        else:
+            ok = bool(expected) and any(hmac.compare_digest(model.digest(path, n), expected) for n in names)
+        if not ok and expected and path == entry.list_path and names != ["sm3-z"] \
+                and _list_before_later_entries(model, entry, expected, names):
+            ok = True  # signatures added after this one, as in any multi-seal document
+            sc.note("OFD_SIG_LIST_APPENDED", file=file_ref)
         res.refs.append(RefCheck(file_ref, path, "ok" if ok else "mismatch"))
         if not ok:
             sc.digest_mismatch(f"file {file_ref}", f"文件 {file_ref} ", file=file_ref)
@@ -172,130 +187,149 @@ def _check_references(model: Model, ctx, res: SigResult, entry: SigEntry, signed
         sc.integrity = False  # a reference is missing or unusable (noted above)
 
 
-# -- Type="Seal" ----------------------------------------------------------------
-def _verify_seal(model, ctx, res: SigResult, entry, signed_info: Node, sig_xml: bytes, value: bytes, method: str) -> None:
-    from .._crypto import CryptoError, sigalg
+def _reference_path(model: Model, sc: SignatureOutcome, entry: SigEntry, file_ref: str, noted: set[str]) -> str | None:
+    """The package file a ``FileRef`` names.  Besides the standard absolute form ``/Doc_0/…``
+    producers write ``//Doc_0/…`` (a doubled slash, not a network path: nothing is fetched) and
+    paths relative to the signature's folder; both are read, and said once per signature."""
+    if not file_ref:
+        return None
+    if file_ref.startswith("//") and "://" not in file_ref:
+        path = model.resolve(entry.path or "", "/" + file_ref.lstrip("/"))
+        if path is not None and "double-slash" not in noted:
+            noted.add("double-slash")
+            sc.note("OFD_FILEREF_VARIANT", form="//…", file=file_ref)
+        return path
+    path = model.resolve(entry.path or "", file_ref)
+    if path is not None and not file_ref.startswith(("/", "\\")) and "relative" not in noted:
+        noted.add("relative")
+        sc.note("OFD_FILEREF_VARIANT", form="relative", file=file_ref)
+    return path
+
+
+def _digest_names(sc: SignatureOutcome, method_raw: str, noted: set[str]) -> list[str] | None:
+    """Hash names to try for a ``CheckMethod`` (None: unknown).  Spellings seen in real files
+    (tests/corpus/real/): the OID 1.2.156.10197.1.401 (tax-bureau gomain, BaiWang, DianJu,
+    AntChain), "SM3" (ofdrw-sign, DAISHUN, oesplugin), "sm3" (easyofd, Suwell, 12306) and
+    1.2.156.10197.1.401.2 (dms360 iOFD: SM3 with the signer's key, GM/T 0006 "sm3WithKey",
+    i.e. SM3(Z || file) with the SM2 Z value of GB/T 32918.2)."""
+    if not method_raw:
+        return ["sm3", "sha256"]
+    name = _CHECK_METHODS.get(method_raw.lower())
+    if name is None:
+        return None
+    if name == "sm3-z" and "sm3-z" not in noted:
+        noted.add("sm3-z")
+        sc.note("OFD_CHECKMETHOD_SM3_KEY", method=method_raw)
+    return [name]
+
+
+def _signer_z(model: Model, entry: SigEntry) -> bytes | None:
+    """Z of the signer's SM2 key (default user ID), from the seal in SignedValue."""
+    from .._crypto import CryptoError, sigalg, sm2
+
+    try:
+        node = model.xml(entry.path or "")
+        loc = node.findtext("SignedValue")
+        sv = model.resolve(entry.path or "", loc) if loc else None
+        if sv is None:
+            return None
+        try:
+            cert_der = ses.parse_signature(model.pkg.read(sv)).cert
+        except ses.SesError:
+            return None
+        key = sigalg.parse_public_key(_x509.Certificate.load(cert_der).public_key.dump())
+        if key.kind != "ec" or key.curve_oid != sigalg.OID_SM2 or key.point is None:
+            return None
+        return sm2.z_value(key.point)
+    except (CryptoError, CheckerError, ValueError, TypeError, KeyError):
+        return None
+
+
+def _sm3_with_prefix(model: Model, path: str, prefix: bytes) -> bytes:
+    from .._crypto.digest import new_hash
+
+    h = new_hash("sm3")
+    h.update(prefix)
+    h.update(model.pkg.read(path))
+    return h.digest()
+
+
+_LATER_ENTRY = re.compile(
+    rb"\s*<(?:[\w.-]+:)?(?:Signature\b[^<>]*/>|Signature\b[^<>]*>\s*</(?:[\w.-]+:)?Signature\s*>"
+    rb"|MaxSignId\s*>[^<>]*</(?:[\w.-]+:)?MaxSignId\s*>)")
+
+
+def _list_before_later_entries(model: Model, entry: SigEntry, expected: bytes, names: list[str]) -> bool:
+    """Does the signature list, cut just before a ``<Signature>`` entry listed after this one
+    (and closed again), have the signed digest?  A second seal appends its entry to the list
+    the first seal protected (ofdrw-sign writes it so: tests/corpus/real/ofdrw_h.ofd).  Only
+    ``<Signature>`` entries and ``<MaxSignId>`` may lie in the cut part; those later signatures
+    are verified on their own."""
     from .._crypto.digest import hash_bytes
 
+    text = model.pkg.read(entry.list_path)
+    me = re.search(rb"<(?:[\w.-]+:)?Signature\b[^<>]*\bID\s*=\s*[\"']" + re.escape(entry.id.encode()) + rb"[\"']",
+                   text) if entry.id else None
+    close = None
+    for close in re.finditer(rb"</(?:[\w.-]+:)?Signatures\s*>", text):
+        pass
+    if me is None or close is None:
+        return False
+    later = [m.start() for m in re.finditer(rb"<(?:[\w.-]+:)?Signature\b", text) if me.end() <= m.start() < close.start()]
+    for cut in later:
+        if not _only_entries(text[cut:close.start()]):
+            continue
+        earlier = text[:cut] + text[close.start():]
+        if any(hmac.compare_digest(hash_bytes(n, earlier), expected) for n in names):
+            return True
+    return False
+
+
+def _only_entries(segment: bytes) -> bool:
+    pos = 0
+    while pos < len(segment):
+        m = _LATER_ENTRY.match(segment, pos)
+        if m is None:
+            return not segment[pos:].strip()
+        pos = m.end()
+    return True
+
+
+# -- Type="Seal" ----------------------------------------------------------------
+def _verify_seal(model, ctx, res: SigResult, entry, signed_info: Node, sig_xml: bytes, value: bytes, method: str) -> None:
+    """dataHash = hash(Signature.xml), the signature over TBS_Sign, then the seal (see
+    :mod:`.sesverify`); and the OFD's own parts: SignatureMethod, Seal.esl, the timestamp."""
+    from .._crypto import sigalg
+    from . import sesverify
+
     sc = res.o
-    try:
-        s = ses.parse_signature(value)
-    except ses.SesError as exc:
-        sc.note("SIG_MALFORMED", detail=str(exc))
+    s = sesverify.parse(value, sc)
+    if s is None:
         return
-    seal = s.seal
-    sc.seal_name = seal.name or None
-    sc.signing_time = s.time
     sc.algorithm = sigalg.describe(s.alg)
-    try:
-        cert = _x509.Certificate.load(s.cert)
-        cert.native  # force a full parse now
-        spki = cert.public_key.dump()
-    except (ValueError, TypeError, KeyError) as exc:
-        sc.note("SIG_MALFORMED", detail=f"signer certificate: {exc}")
-        return
-    sc.signer_cert = cert
-    std = "GM/T 0031-2014 (v1)" if s.version == "v1" else "GB/T 38540-2020 (v4)"
-    sc.note("OFD_SEAL_INFO", seal_name=seal.name or "?", standard=std, vendor=seal.vid or "?",
-           algorithm=sc.algorithm)
+    sesverify.info_note(s, sc)
     if method and method != s.alg and sigalg.describe(method) != sc.algorithm:
         sc.note("OFD_SIG_METHOD_MISMATCH", xml=method, seal=s.alg)
-    # 1. dataHash = hash(Signature.xml)
-    try:
-        dname = sigalg.digest_for(s.alg) or "sm3"
-    except CryptoError:
-        dname = "sm3"
-    candidates = {dname, "sm3"}
-    if not any(hmac.compare_digest(hash_bytes(n, sig_xml), s.data_hash) for n in candidates):
-        sc.digest_mismatch()  # Signature.xml (the list of protected files) changed, or the value was swapped
-        return
-    # 2. signature over DER(TBS_Sign)
-    try:
-        ok = sigalg.verify(s.alg, None, spki, s.tbs_der, s.signature)
-    except CryptoError as exc:
-        if exc.code == "CRYPTO_UNSUPPORTED_ALGORITHM":
-            sc.note("SIG_UNSUPPORTED_ALGORITHM", algorithm=f"{s.alg} ({exc.detail})")
-        else:
-            sc.note("SIG_MALFORMED", detail=exc.detail or str(exc))
-        return
-    sc.value = bool(ok)
+    ok = sesverify.verify_value(s, sig_xml, sc)
+    _check_seal_file(model, sc, signed_info, entry, s if ok else None)
     if not ok:
         return
-    # 3. the seal itself
-    _check_seal(model, ctx, sc, signed_info, entry, s)
-    # 4. timestamp (v4)
+    sesverify.check_seal(ctx, s, sc, _validate)
     if s.timestamp:
         _check_timestamp(sc, s.timestamp, s.signature)
 
 
-def _check_seal(model, ctx, sc: SignatureOutcome, signed_info: Node, entry, s: ses.SesSignature) -> None:
-    """The seal's maker signature, its list of authorised signers, its validity and Seal.esl
-    (a ``fail`` note here makes the signature not intact)."""
-    from .._crypto import CryptoError, sigalg
-    from .._crypto.digest import hash_bytes
-
-    seal = s.seal
-    # maker signature over the seal info
-    maker_ok = False
-    try:
-        mcert = _x509.Certificate.load(seal.maker_cert)
-        mspki = mcert.public_key.dump()
-        for msg in seal.maker_messages:
-            if sigalg.verify(seal.maker_alg, None, mspki, msg, seal.maker_signature):
-                maker_ok = True
-                break
-    except CryptoError as exc:
-        mcert = None
-        sc.note("OFD_SEAL_MAKER_INVALID", detail=exc.detail or str(exc))
-    except (ValueError, TypeError, KeyError) as exc:
-        mcert = None
-        sc.note("OFD_SEAL_MAKER_INVALID", detail=f"maker certificate: {exc}")
-    else:
-        if not maker_ok:
-            sc.note("OFD_SEAL_MAKER_INVALID", detail="signature")
-    if maker_ok and mcert is not None:
-        at = s.time
-        chain = _validate(ctx, mcert, [], at, usage=None)
-        if chain is None or not chain.trusted:
-            sc.note("OFD_SEAL_MAKER_UNTRUSTED", maker=_subject(mcert))
-    # signer must be listed in the seal
-    listed = False
-    if seal.cert_list:
-        listed = any(c == s.cert for c in seal.cert_list)
-        if not listed:  # same key under another encoding of the certificate
-            own_key = _spki(s.cert)
-            listed = own_key is not None and any(_spki(c) == own_key for c in seal.cert_list)
-    for alg_name, dig in seal.cert_digest_list:
-        n = _CHECK_METHODS.get(alg_name.lower().strip(), "sm3")
-        try:
-            if hmac.compare_digest(hash_bytes(n, s.cert), dig):
-                listed = True
-        except CryptoError:
-            pass
-    if not seal.cert_list and not seal.cert_digest_list:
-        sc.note("OFD_SEAL_SIGNER_UNCHECKED")
-    elif not listed:
-        sc.note("OFD_SEAL_SIGNER_NOT_LISTED")
-    # validity of the seal at signing time
-    if s.time and seal.valid_start and seal.valid_end and not (seal.valid_start <= s.time <= seal.valid_end):
-        sc.note("OFD_SEAL_EXPIRED", start=seal.valid_start.date().isoformat(), end=seal.valid_end.date().isoformat(),
-                time=s.time.isoformat())
-    # Seal.esl next to the signature must be the same seal
+def _check_seal_file(model, sc: SignatureOutcome, signed_info: Node, entry, s: ses.SesSignature | None) -> None:
+    """Seal.esl next to the signature belongs to it and, once the seal verified (``s``), must be
+    the same seal."""
     for sl in signed_info.findall("Seal"):
         loc = sl.findtext("BaseLoc")
         path = model.resolve(entry.path, loc) if loc else None
         model.mark(path, "signature")
-        if path is None:
+        if path is None or s is None:
             continue
-        if model.pkg.read(path) != seal.der:
+        if model.pkg.read(path) != s.seal.der:
             sc.note("OFD_SEAL_FILE_MISMATCH", file=loc)
-
-
-def _spki(cert_der: bytes) -> bytes | None:
-    try:
-        return _x509.Certificate.load(cert_der).public_key.dump()
-    except (ValueError, TypeError, KeyError):
-        return None
 
 
 def _check_timestamp(sc: SignatureOutcome, token: bytes, signature: bytes) -> None:
@@ -359,6 +393,10 @@ def _verify_sign(ctx, sc: SignatureOutcome, sig_xml: bytes, value: bytes) -> Non
     sc.value = bool(v.valid)
     if not v.valid:
         return
+    if v.signer_cert is not None:
+        from .sesverify import curve_note
+
+        curve_note(v.signer_cert.public_key.dump(), sc)
     if v.timestamp is not None:
         if v.timestamp.valid:
             sc.timestamp = v.timestamp.gen_time
