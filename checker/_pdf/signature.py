@@ -4,7 +4,7 @@ changed after it.  Each step records its facts in a :class:`SignatureOutcome`; t
 
 1. :func:`_locate` – the signature dictionary is a plain object of the revision it signs;
 2. :func:`_signed_ranges` – ``/ByteRange`` covers the whole revision except ``/Contents``;
-3. :func:`_verify_value` – the CMS (or document timestamp) over those ranges;
+3. :func:`_verify_value` – the CMS (or document timestamp, or GB/T 38540 seal) over those ranges;
 4. :func:`_later_changes` – what the revisions after the signed one changed (allowed or not).
 """
 from __future__ import annotations
@@ -19,6 +19,7 @@ from .byterange import check_byterange
 from .changes import ChangeAnalysis, ChangeReport, page_tree, wording
 from .document import PdfFile
 from .objects import PdfDict, PdfString, Ref
+from .seal import SUBFILTERS_SES, verify_ses
 from .sigverify import SUBFILTER_SHA1, SUBFILTER_TS, SUBFILTERS_CMS, verify_cms
 from .xref import RevisionView
 
@@ -95,7 +96,7 @@ def _locate(pdf: PdfFile, ctx: Context, o: SignatureOutcome, f: Any, sd: PdfDict
 
 
 def _supported(o: SignatureOutcome, sub: Any) -> bool:
-    if sub not in SUBFILTERS_CMS and sub not in (SUBFILTER_SHA1, SUBFILTER_TS):
+    if sub not in SUBFILTERS_CMS and sub not in (SUBFILTER_SHA1, SUBFILTER_TS) and sub not in SUBFILTERS_SES:
         o.note("PDF_SUBFILTER_UNSUPPORTED", subfilter=str(sub))
         return False
     if o.kind == "pdf-timestamp" and sub != SUBFILTER_TS:
@@ -109,8 +110,11 @@ def _verify_value(pdf: PdfFile, ctx: Context, o: SignatureOutcome, sd: PdfDict, 
     mv = memoryview(pdf.data)
     chunks = [mv[a:b] for a, b in signed.ranges]
     contents = sd.get("Contents")
-    verify_cms(o, bytes(contents) if contents is not None else b"", sub, chunks,
-               ctx.limits.max_certs_per_signature)
+    if sub in SUBFILTERS_SES:  # a GB/T 38540 seal (tax-bureau e-invoices), not CMS
+        verify_ses(o, ctx, bytes(contents) if contents is not None else b"", chunks)
+    else:
+        verify_cms(o, bytes(contents) if contents is not None else b"", sub, chunks,
+                   ctx.limits.max_certs_per_signature)
     o.shown_time = pdf_date(sd.get("M"))  # the dictionary's /M: shown when the CMS names no time
 
 

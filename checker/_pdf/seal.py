@@ -1,0 +1,59 @@
+"""PDF signatures whose ``/Contents`` is a GB/T 38540 electronic seal, not CMS.
+
+Chinese tax-bureau e-invoice PDFs are sealed by the GM seal system with ``/Filter
+/Gomain.GMPkiLite /SubFilter /GM.sm2seal``: ``/Contents`` holds a DER ``SES_Signature``
+(the structure OFD seals use) whose ``TBS_Sign.dataHash`` is the SM3 digest of the
+``/ByteRange`` bytes.  pyHanko and pdfsig cannot read these.
+
+The seal is parsed and verified by the code OFD seals use (:mod:`checker._ofd.ses`,
+:mod:`checker._ofd.sesverify`); only what ``dataHash`` covers differs.  The facts go into the
+same :class:`~checker._signature_outcome.SignatureOutcome` as a CMS signature's, so the
+ByteRange, revision and later-change checks judge it exactly like any other PDF signature.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .._signature_outcome import SignatureOutcome
+from .byterange import der_length
+
+SUBFILTERS_SES = ("GM.sm2seal",)
+
+
+def verify_ses(o: SignatureOutcome, ctx: Any, contents: bytes, chunks: list) -> None:
+    """Verify the SES_Signature in ``/Contents`` (zero padded) over the ByteRange ``chunks``."""
+    from .._ofd import sesverify
+    from .._ofd.signatures import _validate
+
+    n = der_length(contents)
+    if n is None or n > len(contents) or not contents.strip(b"\x00"):
+        o.note("PDF_SIG_EMPTY")
+        return
+    if contents[n:].strip(b"\x00"):
+        o.note("PDF_SIG_CONTENTS_JUNK")
+    s = sesverify.parse(contents[:n], o)
+    if s is None:
+        o.notes[-1].severity = "fail"  # as for CMS: /Contents that is no signature over signed ranges
+        return
+    sesverify.info_note(s, o)
+    if not sesverify.verify_value(s, chunks, o):
+        return
+    sesverify.check_seal(ctx, s, o, _validate)
+    if s.timestamp:
+        _timestamp(o, s.timestamp, s.signature)
+
+
+def _timestamp(o: SignatureOutcome, token: bytes, signature: bytes) -> None:
+    from .._crypto import CryptoError, cms
+
+    try:
+        ts = cms.verify_timestamp_token(token, signature)
+    except CryptoError as exc:
+        o.note("OFD_TIMESTAMP_INVALID", detail=exc.detail or str(exc))
+        return
+    if ts.valid:
+        o.timestamp = ts.gen_time
+        o.ts_info = ts
+        o.note("OFD_TIMESTAMP_OK", time=ts.gen_time.isoformat() if ts.gen_time else "?")
+    else:
+        o.note("OFD_TIMESTAMP_INVALID", detail=", ".join(ts.problems) or "imprint/signature")
