@@ -146,6 +146,7 @@ MESSAGES: dict[str, Message] = {
     "PDF_DETAIL_NOTE_UNUSED": M("info", "未被使用的对象", "unused objects"),
     "PDF_DETAIL_NOTE_INVISIBLE_SIGNATURE": M("info", "不可见的签名域", "invisible signature field"),
     "PDF_DETAIL_NOTE_SIGNATURE_FILLED": M("info", "填入签名", "signature field filled"),
+    "PDF_DETAIL_NOTE_CATALOG_MOVED": M("info", "文档目录写成了新对象（内容等同原目录，仅增加签名域）", "the catalog written as a new object (same content, signature fields added)"),
     "PDF_DETAIL_NOTE_CATALOG": M("info", "文档目录 /{key}", "catalog /{key}"),
     "PDF_DETAIL_NOTE_DR": M("info", "表单默认资源的补充", "form default resources extended"),
     "PDF_DETAIL_BR_MISSING": M("info", "缺少 /ByteRange 或其不是数组", "/ByteRange missing or not an array"),

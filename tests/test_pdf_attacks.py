@@ -308,3 +308,26 @@ def test_invisible_signature_widget_with_actions(signed, victim, opts):
                            widget_extra=b"/AA << /PO << /S /JavaScript /JS (app.alert(1)) >> >>")
     assert b"/AA" in attacked[len(signed):] and b"/AA" not in body
     assert_fail(attacked, opts, "PDF_ANNOTATION_ADDED")
+
+
+# -- the catalog written as a new object by a later revision -------------------------------
+def _moved_root(signed: bytes, extra: bytes = b"", pages: bytes | None = None) -> bytes:
+    info = ps.inspect(signed)
+    root = ps.raw_object(signed, info.root)
+    if pages is not None:
+        root = re.sub(rb"/Pages\s+\d+\s+0\s+R", pages, root)
+    return ps.append_update(signed, {info.size: ps.add_keys(root, extra) if extra else root}, root=info.size)
+
+
+def test_catalog_moved_unchanged_is_allowed(signed, opts):
+    """Some signing libraries write the catalog as a new object when they add a field: the same
+    catalog under a new number changes nothing shown."""
+    r, codes = run(_moved_root(signed), opts)
+    assert r.verdict != "fail" and "SIG_OK" in codes, [(f.code, f.message_en) for f in r.findings]
+    assert r.signatures[0].covers_whole_file
+
+
+@pytest.mark.parametrize("extra,pages", [(b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>", None),
+                                         (b"", b"/Pages 999 0 R")])
+def test_catalog_moved_with_changes_fails(signed, opts, extra, pages):
+    assert_fail(_moved_root(signed, extra, pages), opts, "PDF_CHANGED_AFTER_SIGNING", "PDF_BROKEN_AFTER_SIGNING")

@@ -5,7 +5,8 @@ Policy (stricter than pyHanko's default DiffPolicy where in doubt; see tests/tes
 * the later cross-reference sections must extend the signed revision's chain (same sections,
   reached through ``/Prev``), and every object header in the appended bytes must be one the new
   sections point to (no objects hidden from strict readers but used by repairing ones);
-* the trailer's ``/Root`` stays the same object;
+* the trailer's ``/Root`` stays the same object, or is a new object judged like the old catalog
+  rewritten in place (the page tree by the same object);
 * an object of the signed revision may change only when the change is harmless:
   ``/DSS`` (validation data) and objects only reachable from it, ``/Info``, the XMP ``/Metadata``
   stream, objects nothing in the signed document refers to, catalog ``/Extensions``/``/Version``;
@@ -307,7 +308,7 @@ class ChangeAnalysis:
         pdf, s, f, r = self.pdf, self.signed, self.final, self.r
         if not self._chain_ok():
             return r
-        if f.trailer.get("Root") != s.trailer.get("Root"):
+        if f.trailer.get("Root") != s.trailer.get("Root") and not self._root_moved():
             r.fail("PDF_CHANGED_AFTER_SIGNING", "ROOT_REPLACED")
             return r
         self._hidden_objects()
@@ -441,6 +442,23 @@ class ChangeAnalysis:
             r.fail("PDF_FORM_CHANGED", "FIELD_CHANGED", num=num)
             return
         r.fail("PDF_CHANGED_AFTER_SIGNING", "OBJECT_CHANGED", num=num, kind=_kind(old))
+
+    def _root_moved(self) -> bool:
+        """A later revision wrote the catalog as a *new* object (some signing libraries do, to
+        list the new signature field): judged as if the old catalog had been rewritten in place,
+        so everything but the entries a signature may touch must stay the same (the page tree
+        by the same object).  A catalog that reuses the number of another signed object, or is
+        not a dictionary, stays "replaced"."""
+        pdf, s, f = self.pdf, self.signed, self.final
+        old_ref, new_ref = s.trailer.get("Root"), f.trailer.get("Root")
+        if not (isinstance(old_ref, Ref) and isinstance(new_ref, Ref)) or new_ref.num in s.map:
+            return False
+        old, new = pdf.get(s, old_ref), pdf.get(f, new_ref)
+        if not (isinstance(old, PdfDict) and isinstance(new, PdfDict)):
+            return False
+        self._root(old, new)
+        self.r.note("NOTE_CATALOG_MOVED")
+        return True
 
     def _root(self, old, new) -> None:
         r = self.r
