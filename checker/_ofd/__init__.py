@@ -21,7 +21,7 @@ import posixpath
 
 from .._context import Context, EngineOutput
 from .._signature_outcome import conclude
-from . import content, coverage
+from . import content, coverage, vectorqr
 from .model import ATTACHMENT, METADATA, SIGNATURE, VISIBLE, Model
 from .package import Package
 
@@ -81,7 +81,7 @@ def analyse_ofd(data: bytes, ctx: Context) -> EngineOutput:
         files = model.pkg.deflate_trailers
         ctx.add("OFD_ZIP_DEFLATE_TRAILER", count=len(files), files=", ".join(files[:5]))
     good, bad = content.image_list(model, drawn, ctx)
-    out.images = good
+    out.images = good + vectorqr.page_codes(model, ctx)
     for path, fmt in bad:
         ctx.add("OFD_IMAGE_UNDECODABLE", file=path, format=fmt)
     return out
@@ -142,4 +142,4 @@ def list_images(data: bytes, ctx: Context) -> list[tuple[str, bytes]]:
     model = _open(data, ctx)
     _text, drawn = content.page_text(model, ctx)
     good, _bad = content.image_list(model, drawn, ctx)
-    return good
+    return good + vectorqr.page_codes(model, ctx)
