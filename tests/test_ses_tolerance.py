@@ -78,7 +78,10 @@ def _seal(data: bytes, ca, *, hash_unused: int = 0, sig_unused: int = 0, maker_u
     files[f"{sign_dir}/Signature.xml"] = sig_xml
     data_hash = hashlib.new("sm3", sig_xml).digest()
     tbs = seq(integer(4), seal_der, time_der or gtime(WHEN), _bits(data_hash, hash_unused), ia5("x"))
-    value = _signature_encoding(key.sign(tbs, "sm3"), sig_form)
+    der_sig = key.sign(tbs, "sm3")
+    while sig_form == "unsigned" and not any(v >> 255 for v in sm2.decode_signature(der_sig)):
+        der_sig = key.sign(tbs, "sm3")  # only a top bit set needs the sign byte DER calls for
+    value = _signature_encoding(der_sig, sig_form)
     files[f"{sign_dir}/SignedValue.dat"] = seq(tbs, octets(cert.der), oid(alg_oid), _bits(value, sig_unused))
     if tamper:
         page = next(k for k in files if k.endswith("Content.xml"))
