@@ -17,7 +17,7 @@ VERDICT_SUMMARY_ZH = {
     "fail": "发现伪造或篡改的迹象。请勿采信该文件。",
     "error": "无法分析该文件，没有结论。",
 }
-_SEVERITY_ORDER = {"error": 0, "fail": 1, "warn": 2}
+_SEVERITY_ORDER = {"fail": 0, "error": 1, "warn": 2}  # the finding that decides the verdict first
 
 ResultDict = Mapping[str, Any]
 

@@ -25,6 +25,9 @@ def test_main_reason_is_the_most_severe_problem_else_the_verdict_meaning():
                 {"code": "B", "severity": "warn", "message": "warn msg"},
                 {"code": "C", "severity": "fail", "message": "fail msg"}]
     assert main_reason(_result(findings=findings, verdict="fail")) == "fail msg"
+    # a proven modification outranks a part that cannot be read: the reason shown is the evidence
+    findings.insert(0, {"code": "D", "severity": "error", "message": "error msg"})
+    assert main_reason(_result(findings=findings, verdict="fail")) == "fail msg"
     assert main_reason(_result(verdict="pass")).startswith("电子签章完好")
 
 

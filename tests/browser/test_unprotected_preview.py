@@ -49,3 +49,35 @@ def test_partially_sealed_ofd_shows_its_unprotected_qr_image(ui):  # noqa: F811
 
     OUT.mkdir(exist_ok=True)
     page.locator(sel).screenshot(path=str(OUT / "checker-unprotected.png"))
+
+
+def test_pdf_form_filled_after_certification_is_outlined_on_the_rendered_page(ui, tmp_path):  # noqa: F811
+    from test_pdf_form_fill import _fill, _form_pdf
+    from testkit import pdfsign as ps
+
+    pki = ps.cached_pki("rsa")
+    path = tmp_path / "form-filled-p2.pdf"
+    path.write_bytes(_fill(ps.sign_pdf(_form_pdf(), pki.leaf, pki.chain, certify=2)))
+    page = ui.page
+    if page.locator(".cqc-clear").is_visible():
+        page.click(".cqc-clear")
+    (card,) = [c for c in ui.check_files([path]) if c["file"] == path.name]
+    assert card["verdict"] == "warn" and "表单被填写" in card["text"], card["text"]
+    sel = f'article.cqc-card[data-file="{path.name}"]'
+    page.add_style_tag(content=".cqc-card { content-visibility: visible !important; }")
+    geo = page.evaluate("""(sel) => {
+        const fig = document.querySelector(sel + ' figure.cqc-preview');
+        if (!fig || fig.classList.contains('cqc-unprot-map')) return null;
+        const frame = fig.querySelector('.cqc-preview-frame');
+        const box = frame.querySelector('.cqc-unprot');
+        if (!box || !frame.querySelector('canvas, img, .cqc-preview-ph')) return null;
+        const f = frame.getBoundingClientRect(), r = box.getBoundingClientRect();
+        return {rel: [(r.left - f.left) / f.width, (r.top - f.top) / f.height, r.width / f.width, r.height / f.height],
+                file: box.dataset.file, caption: fig.querySelector('figcaption').innerText};
+    }""", sel)
+    assert geo is not None, "no outline on the rendered page"
+    assert geo["file"] == "form field remark" and "不受签章保护" in geo["caption"]
+    x, y, w, hgt = geo["rel"]  # /Rect [100 600 300 630] on a 595 x 842 pt page
+    assert abs(x - 100 / 595) < 0.02 and abs(y - 212 / 842) < 0.02 and abs(w - 200 / 595) < 0.02 and abs(hgt - 30 / 842) < 0.02, geo
+    page.locator(sel).scroll_into_view_if_needed()
+    page.locator(sel).screenshot(path=str(OUT / "checker-form-filled.png"))

@@ -27,7 +27,7 @@ const TOPICS = [
   { anchor: "changed-after-signing", label: "签章后文件被修改是什么意思", test: (c) => CHANGE_RE.test(c) },
   { anchor: "untrusted-signer", label: "签名证书不受信任怎么办", test: (c) => /UNTRUSTED|DEMO_CA|NO_ANCHOR|SIGNER_NOT_ISSUER|SIGNER_NOT_LISTED/.test(c) },
   { anchor: "expired", label: "证书或签名证书已过期怎么办", test: (c) => /EXPIRED/.test(c) },
-  { anchor: "partial-coverage", label: "部分内容不受签章保护是什么意思", test: (c) => /UNPROTECTED/.test(c) },
+  { anchor: "partial-coverage", label: "部分内容不受签章保护是什么意思", test: (c) => /UNPROTECTED|FILLED_PERMITTED/.test(c) },
   { anchor: "qr-host", label: "如何核对二维码指向的网址", test: (c) => /^QR_/.test(c) && !/^QR_(OFFICIAL|MATCHES_PRINTED|NOT_CHECKED)$/.test(c) },
 ];
 
@@ -57,7 +57,7 @@ function problems(result) {
 
 export function mainReason(result) {
   const p = problems(result);
-  const order = { error: 0, fail: 1, warn: 2 };
+  const order = { fail: 0, error: 1, warn: 2 }; // the finding that decides the verdict first (fail > error > warn)
   p.sort((a, b) => order[a.severity] - order[b.severity]);
   return p.length ? p[0].message : VERDICT_SUMMARY[result.verdict] || "";
 }
