@@ -172,7 +172,7 @@ def test_sample_reading_order():
     assert body[:4] == ["中华人民共和国二级建造师注册证书",
                         "电子证书（示例 · 虚构人员与单位 · 不具法律效力）",
                         "姓\u3000\u3000名： 张明远", "性\u3000\u3000别： 男"]
-    assert "注册编号： 渝250012345678" in body and "聘用企业： 重庆示例建设工程有限公司" in body
+    assert "注册编号： 渝250192012345" in body and "聘用企业： 重庆示例建设工程有限公司" in body
     assert body.index("建筑工程 2028年03月31日") < body.index("市政公用工程 2028年03月31日")
     assert not any("示例 仅供演示" in ln for ln in body)  # no watermark glyph inside a printed line
 
