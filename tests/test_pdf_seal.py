@@ -149,3 +149,12 @@ def test_garbage_seal_never_passes(ca, contents):
     data = ps.sign_pdf(ps.base_pdf(pdfattacks.GENUINE), subfilter="GM.sm2seal", signed_cms=lambda chunks: contents)
     res = _check(data, ca)
     assert res.verdict in ("fail", "error", "warn") and "SIG_OK" not in _codes(res), res.findings
+
+
+# -- CMS signatures with tolerated SM2 encodings -------------------------------------------
+def test_cms_raw_sm2_signature_is_tolerated_and_named(ca):
+    data = ps.sign_pdf(ps.base_pdf(pdfattacks.GENUINE), ca["signer"], [ca["root"]], gm=True, raw_sm2=True)
+    res = _check(data, ca)
+    assert {"SIG_OK", "ENC_SM2_RAW_SIGNATURE"} <= _codes(res), res.findings
+    res = _check(pdfattacks.isa_replace_content(data), ca)
+    assert res.verdict == "fail", res.findings

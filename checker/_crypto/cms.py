@@ -511,3 +511,32 @@ def accept_data_oid_mix(info: SignedDataInfo, v: CmsVerification) -> tuple[CmsVe
         v, valid=True,
         problems=tuple(p for p in v.problems if p != "CRYPTO_CONTENT_TYPE_MISMATCH"),
         details=tuple(d for d in v.details if d[0] != "CRYPTO_CONTENT_TYPE_MISMATCH")), True
+
+
+def encoding_quirks(info: SignedDataInfo, signer_cert: Certificate | None) -> list[tuple[str, dict[str, str]]]:
+    """Tolerated encodings of the first SignerInfo's SM2 signature and of the signer's key, as
+    ``(finding code, params)``: raw r || s or lenient INTEGERs, an SM2 curve OID variant."""
+    from . import sm2
+    from .sigalg import describe, parse_public_key
+
+    out: list[tuple[str, dict[str, str]]] = []
+    if not info.signers:
+        return out
+    si = info.signers[0]
+    if describe(si.sig_alg_oid, si.digest_oid).startswith("SM2"):
+        try:
+            quirk = sm2.signature_quirk(si.signature)
+        except ValueError:
+            quirk = None
+        if quirk == "raw":
+            out.append(("ENC_SM2_RAW_SIGNATURE", {"field": "SignerInfo"}))
+        elif quirk == "integer":
+            out.append(("ENC_INTEGER_NOT_MINIMAL", {"field": "SignerInfo"}))
+    if signer_cert is not None:
+        try:
+            written = parse_public_key(signer_cert.public_key.dump()).curve_written
+        except CryptoError:
+            written = None
+        if written:
+            out.append(("ENC_SM2_CURVE_OID", {"oid": written}))
+    return out

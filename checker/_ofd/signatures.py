@@ -393,10 +393,8 @@ def _verify_sign(ctx, sc: SignatureOutcome, sig_xml: bytes, value: bytes) -> Non
     sc.value = bool(v.valid)
     if not v.valid:
         return
-    if v.signer_cert is not None:
-        from .sesverify import curve_note
-
-        curve_note(v.signer_cert.public_key.dump(), sc)
+    for code, params in cms.encoding_quirks(info, v.signer_cert):
+        sc.note(code, **params)
     if v.timestamp is not None:
         if v.timestamp.valid:
             sc.timestamp = v.timestamp.gen_time

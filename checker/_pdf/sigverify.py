@@ -72,6 +72,9 @@ def verify_cms(out: SignatureOutcome, contents: bytes, subfilter: str, chunks: l
         out.timestamp = v.timestamp.gen_time
         out.ts_info = v.timestamp
     out.crypto_problems(v.problems, v.details)
+    if valid:
+        for code, params in cms.encoding_quirks(info, v.signer_cert):  # tolerated, and said so
+            out.note(code, **params)
     _settle(out, intact, valid)
 
 
