@@ -303,8 +303,9 @@ def test_no_fork_in_a_process_with_threads():
 
 
 def test_cli_json_is_the_same_with_the_background_decoder():
-    """python -m checker == check_bytes with the in-process decoder, both with one process (which
-    forks a QR child for each PDF and OFD) and with two worker processes (which decode in process)."""
+    """python -m checker == check_bytes with the in-process decoder: one file at a time (each run
+    forks a QR child for its PDF or OFD), and all files in one run with one process and with two
+    worker processes (both decode in process)."""
     import json
     import os
     import pathlib
@@ -325,6 +326,11 @@ def test_cli_json_is_the_same_with_the_background_decoder():
                              env=dict(os.environ, PYTHONPATH=str(root)), capture_output=True, text=True, timeout=300)
         got = [json.loads(line) for line in out.stdout.splitlines()]
         assert got == want, jobs
+    for path, expected in zip(files, want):
+        out = subprocess.run([sys.executable, "-m", "checker", "--json", "--trust-demo", "--today", "2026-11-23",
+                              str(path)], cwd=root, env=dict(os.environ, PYTHONPATH=str(root)),
+                             capture_output=True, text=True, timeout=300)
+        assert json.loads(out.stdout) == expected, path.name
     assert any(r["qr"] for r in got if r["format"] == "pdf")  # QR codes were decoded at all
     assert any(r["qr"] for r in got if r["format"] == "ofd")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.connection
+import signal
 import sys
 import time
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ def _check_file(path: str, options: Options) -> Result:
 
 def _worker(conn: multiprocessing.connection.Connection, options: Options) -> None:  # pragma: no cover - child
     """Receive ``(index, path)``, send ``(index, Result)``; ``None`` ends the worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it stops the workers
     while True:
         try:
             task = conn.recv()
@@ -60,10 +62,28 @@ class _Worker:
     started: float = 0.0
 
 
+def _load_engines(options: Options) -> None:
+    """Import what every check needs once, here, before the workers are forked: they share these
+    modules instead of each importing them again (~0.3 s of CPU per worker)."""
+    import importlib
+
+    names = ["checker._pdf", "checker._pdf.text", "checker._ofd", "checker._ofd.signatures", "checker._cert",
+             "checker._crypto.cms", "checker._crypto.trust"]
+    if options.qr_decoder is not None:
+        names += ["pypdfium2", "zxingcpp", "PIL.Image"]
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass  # a check that needs it reports it
+
+
 class _Pool:
     def __init__(self, options: Options, jobs: int) -> None:
         self._options = options
         self._ctx = _context()
+        if self._ctx.get_start_method() == "fork":
+            _load_engines(options)
         limit = options.limits.max_seconds
         self.hang_s = max(HANG_MIN_S, HANG_FACTOR * limit)
         self.workers = [self._start() for _ in range(jobs)]
@@ -77,12 +97,19 @@ class _Pool:
 
     def give(self, w: _Worker, task: tuple[int, str]) -> None:
         w.task, w.started = task, time.monotonic()
-        w.conn.send(task)
+        try:
+            w.conn.send(task)
+        except OSError:  # the worker died between files: a fresh one takes the file
+            fresh = self.replace(w)
+            fresh.task, fresh.started = task, time.monotonic()
+            fresh.conn.send(task)
 
-    def replace(self, w: _Worker) -> None:
+    def replace(self, w: _Worker) -> _Worker:
         """Stop ``w`` (dead or hung) and put a fresh worker in its place."""
         self._stop(w, kill=True)
-        self.workers[self.workers.index(w)] = self._start()
+        fresh = self._start()
+        self.workers[self.workers.index(w)] = fresh
+        return fresh
 
     def _stop(self, w: _Worker, kill: bool) -> None:
         if kill and w.process.is_alive():

@@ -254,9 +254,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _results(files: list[str], options: Options, jobs: int) -> Iterator[Result]:
     """Each file's result, in input order."""
     if jobs <= 1:
-        # one process: the QR child still decodes a file while this process checks it
+        # One file: a forked QR child decodes it while this process checks it (the second core
+        # works on the same file).  Several files in one process: the child would load the QR
+        # libraries again for every file, so decode in process.
+        single = len(files) == 1
         for path in files:
-            yield check_one(path, options)
+            yield check_one(path, options, background_qr=single)
         return
     from .batch import run_batch
 
