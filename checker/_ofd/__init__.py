@@ -123,8 +123,21 @@ def _uncovered_files(model: Model, ctx: Context, results, orphans: list[str], ou
     for p in parts:
         en, zh = p.what()
         pages = coverage.pages_of(out.unprotected, p.path)
+        shown, shown_zh = _shown(p, coverage.texts_in(model, out.unprotected, p) if pages else [])
         ctx.add("OFD_UNPROTECTED_PART", file=p.path, what=en, what_zh=zh,
-                pages=", ".join(map(str, pages)) or "?", pages_zh="、".join(map(str, pages)) or "?")
+                pages=", ".join(map(str, pages)) or "?", pages_zh="、".join(map(str, pages)) or "?",
+                shown=shown, shown_zh=shown_zh)
+
+
+def _shown(part: coverage.Unprotected, texts: list[str]) -> tuple[str, str]:
+    """(en, zh) sentence naming the printed text an unprotected part prints or lies over."""
+    if not texts:
+        return "", ""
+    zh_list = "、".join(f"“{t}”" for t in texts)
+    en_list = ", ".join(f'"{t}"' for t in texts)
+    if part.kind == "TemplatePage":
+        return f"It prints {en_list}. ", f"它印出的文字有{zh_list}。"
+    return f"It lies over the printed text {en_list}. ", f"它覆盖在印刷文字{zh_list}之上。"
 
 
 def _mark_lookalikes(model: Model) -> None:

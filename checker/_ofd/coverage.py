@@ -81,6 +81,37 @@ def areas(model: Model, parts: list[Unprotected]) -> list[UnprotectedArea]:
     return out
 
 
+def texts_in(model: Model, found: list[UnprotectedArea], part: Unprotected, limit: int = 6) -> list[str]:
+    """Printed text that is not vouched for: what an unprotected template prints itself, or the
+    page text an unprotected image or annotation lies over (it may hide or replace it).  Areas
+    that span the whole page (resources, fonts, annotation lists) name no text."""
+    from .content import walk
+
+    path = part.path
+    mine = [a for a in found if a.file == path and a.box != (0.0, 0.0, 1.0, 1.0)]
+    out: list[str] = []
+    for doc in model.docs:
+        for page in doc.pages:
+            boxes = [a.box for a in mine if a.page == page.index + 1]
+            if not boxes:
+                continue
+            pbox = _page_box(model, page) or doc.box or _A4
+            runs: list = []
+            drawers = [path] if part.kind == "TemplatePage" else [doc.templates.get(t) for t in page.template_ids] + [page.path]
+            for drawer in drawers:
+                node = _xml(model, drawer)
+                if node is not None:
+                    walk(node, page.index, runs, [], model.ctx)
+            for r in runs:
+                x, y = _norm((r.x, r.y - r.size / 2, 0.0, 0.0), pbox)[:2]
+                text = " ".join(r.text.split())
+                if text and text not in out and any(b[0] <= x <= b[0] + b[2] and b[1] <= y <= b[1] + b[3] for b in boxes):
+                    out.append(text if len(text) <= 24 else text[:23] + "…")
+                    if len(out) >= limit:
+                        return out
+    return out
+
+
 def pages_of(found: list[UnprotectedArea], path: str) -> list[int]:
     return sorted({a.page for a in found if a.file == path})
 
