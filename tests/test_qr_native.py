@@ -12,7 +12,7 @@ PIL = pytest.importorskip("PIL")
 import make_samples  # noqa: E402
 from checker.cli.qr_native import NativeQrDecoder  # noqa: E402
 
-URL = "https://zfcxjw.cq.gov.cn/zwfw/jzs/zsyz?regNo=%E6%B8%9D250012345678&sample=1"
+URL = make_samples.DEFAULT.url()  # the sample certificates' verification link
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,9 @@ import multiprocessing.connection
 import signal
 import sys
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 from ..check import error_result
 from ..options import Options

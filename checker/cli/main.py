@@ -13,7 +13,8 @@ import os
 import shutil
 import sys
 import time
-from typing import Iterator, Sequence, TextIO
+from collections.abc import Iterator, Sequence
+from typing import TextIO
 
 from .. import __version__
 from ..check import check_bytes, detect_format, read_file
@@ -165,7 +166,12 @@ def check_one(path: str, options: Options, background_qr: bool = True) -> Result
     fmt = detect_format(data)
     if not background_qr or options.qr_decoder is None or fmt not in ("pdf", "ofd"):
         return check_bytes(data, path, options)
-    from .qr_native import BackgroundOfdQr, BackgroundPdfQr, NativeQrDecoder, _Background
+    from .qr_native import (
+        BackgroundOfdQr,
+        BackgroundPdfQr,
+        NativeQrDecoder,
+        _Background,
+    )
 
     lim = options.limits
     background: _Background
@@ -281,7 +287,7 @@ def run() -> None:
     try:
         sys.stdout.flush()
         sys.stderr.flush()
-    except BaseException:
+    except BaseException:  # noqa: BLE001 - a failing flush is reported by the normal exit
         sys.exit(code)
     if "coverage" in sys.modules:
         sys.exit(code)

@@ -18,8 +18,8 @@ import select
 import signal
 import sys
 import time
-
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from ..limits import Limits
 from ..options import QrInput
@@ -41,7 +41,7 @@ class NativeQrDecoder:
     file in a child process; ``decode_pdf`` / ``decode_image`` take its answer when it is for the
     same bytes, else decode here."""
 
-    def __init__(self, background: "_Background | None" = None) -> None:
+    def __init__(self, background: _Background | None = None) -> None:
         self._background = background
         # Present?  (ImportError → the CLI reports QR as not checked.)  They are loaded on first
         # use: an OFD never loads pdfium, a PDF never loads Pillow.  A module that is present but
@@ -117,7 +117,7 @@ class NativeQrDecoder:
         # tiny symbols (one pixel per module) decode better enlarged without smoothing
         if min(image.size) < 300:
             factor = max(2, 300 // max(1, min(image.size)))
-            image = image.resize((image.width * factor, image.height * factor), Image.NEAREST)
+            image = image.resize((image.width * factor, image.height * factor), Image.Resampling.NEAREST)
         found = self._decode(image, image.width, image.height, source)
         # the box is relative to the image here; the page position is unknown
         return found
@@ -129,7 +129,10 @@ class NativeQrDecoder:
         import zxingcpp
 
         results = zxingcpp.read_barcodes(
-            image, formats=zxingcpp.BarcodeFormat.QRCode, try_rotate=True, try_downscale=True
+            image,
+            formats=zxingcpp.BarcodeFormat.QRCode,  # type: ignore[arg-type]  # one format is accepted too
+            try_rotate=True,
+            try_downscale=True,
         )
         out = []
         for r in results:
@@ -138,8 +141,9 @@ class NativeQrDecoder:
             p = r.position
             xs = [p.top_left.x, p.top_right.x, p.bottom_left.x, p.bottom_right.x]
             ys = [p.top_left.y, p.top_right.y, p.bottom_left.y, p.bottom_right.y]
-            box = (min(xs) / W, min(ys) / H, (max(xs) - min(xs)) / W, (max(ys) - min(ys)) / H)
-            out.append(QrInput(text=r.text, source=source, box=tuple(round(v, 4) for v in box)))
+            x, y, w, h = min(xs) / W, min(ys) / H, (max(xs) - min(xs)) / W, (max(ys) - min(ys)) / H
+            box = (round(x, 4), round(y, 4), round(w, 4), round(h, 4))
+            out.append(QrInput(text=r.text, source=source, box=box))
         return out
 
 
@@ -196,16 +200,17 @@ class _Background:
 
         Raises QrDecodeTimeout when the child needs more than ``timeout_s``, QrDecodeFailed when
         it reports an error, dies or writes something unreadable."""
-        assert self._pid is not None, "no child process"
+        assert self._pid is not None and self._fd is not None, "no child process"
+        fd = self._fd
         try:
             chunks = []
             deadline = time.monotonic() + self._timeout
             while True:
                 left = deadline - time.monotonic()
-                if left <= 0 or not select.select([self._fd], [], [], left)[0]:
+                if left <= 0 or not select.select([fd], [], [], left)[0]:
                     # Decoding again here would take as long: the core reports QR_DECODE_FAILED.
                     raise QrDecodeTimeout(f"QR decoding took more than {self._timeout:g} s")
-                chunk = os.read(self._fd, 65536)
+                chunk = os.read(fd, 65536)
                 if not chunk:
                     break
                 chunks.append(chunk)
@@ -243,13 +248,13 @@ def _child_main(work: Any, fd: int) -> int:  # pragma: no cover - runs in the fo
     try:
         try:
             answer = {"codes": work()}
-        except Exception as exc:  # reported in the parent as QR_DECODE_FAILED
+        except Exception as exc:  # noqa: BLE001 - reported in the parent as QR_DECODE_FAILED
             answer = {"error": f"{type(exc).__name__}: {exc}"}
         view = memoryview(json.dumps(answer).encode("utf-8"))
         while view:
             view = view[os.write(fd, view):]
         return 0
-    except BaseException:
+    except BaseException:  # noqa: BLE001 - a child must never run the parent's code
         return 1
 
 
