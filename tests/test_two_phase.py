@@ -9,8 +9,8 @@ from cert_samples_util import sample_dir
 from checker import Options, QrInput, check_bytes, start_check
 
 TODAY = datetime.date(2026, 11, 23)
-OFFICIAL = "https://zfcxjw.cq.gov.cn/zwfw/jzs/zsyz?regNo=%E6%B8%9D250012345678&sample=1"
-LOOKALIKE = "https://zfcxjw.cq.gov.cn.example.com/zwfw/jzs/zsyz?regNo=%E6%B8%9D250012345678"
+OFFICIAL = "https://zfcxjw.cq.gov.cn/zwfw/jzs/zsyz?regNo=%E6%B8%9D250192012345&sample=1"
+LOOKALIKE = "https://zfcxjw.cq.gov.cn.example.com/zwfw/jzs/zsyz?regNo=%E6%B8%9D250192012345"
 
 
 def same(a, b) -> bool:
