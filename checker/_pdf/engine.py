@@ -8,8 +8,7 @@ from .changes import page_tree
 from .document import PdfFile
 from .fields import walk_fields
 from .objects import OBJ_HEADER, PdfDict, Ref
-from .signature import WS as _WS
-from .signature import _sig_docmdp, verify_signature
+from .signature import WS as _WS, _sig_docmdp, verify_signature
 from .text import extract_text
 
 _STRUCTURE = (b"obj", b"xref", b"trailer", b"startxref", b"%%EOF", b"endstream")

@@ -9,7 +9,6 @@ changed after it.  Each step records its facts in a :class:`SignatureOutcome`; t
 """
 from __future__ import annotations
 
-
 from .._context import Context
 from .._record import record
 from .._signature_outcome import SignatureOutcome, conclude
