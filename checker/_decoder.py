@@ -1,4 +1,4 @@
-"""The QR decoder interface a shell may inject (CLI: PDFium + zxing-cpp, checker.qr_native).  The core never imports one."""
+"""The QR decoder interface a shell may inject (CLI: PDFium + zxing-cpp, checker.cli.qr_native).  The core never imports one."""
 from __future__ import annotations
 
 from typing import Protocol, Sequence

@@ -152,6 +152,23 @@ def test_cancel_drops_the_queue_and_the_page_goes_on(pool, tmp_path):
     assert pool.done() - start == done + 1
 
 
+def test_a_crashed_worker_is_replaced_and_the_queue_goes_on(pool, tmp_path):
+    files = _copies(tmp_path, 12)
+    start = pool.done()
+    pool.page.set_input_files("#cqc-files", [str(f) for f in files])
+    pool.wait(f"() => Number(document.getElementById('cq-checker').dataset.done || 0) >= {start + 1}", "1 result")
+    # what the browser does when a worker dies (out of memory, say): its error event
+    pool.js("() => window.checkerClient.worker.onerror({message: 'simulated crash'})")
+    pool.wait_idle()
+    assert pool.done() - start == 12
+    cards = pool.js("""() => [...document.querySelectorAll('article.cqc-card[data-verdict]')].slice(0, 12)
+        .map((c) => c.dataset.verdict)""")
+    assert cards.count("error") <= 1, cards  # at most the file that worker was checking
+    pool.wait("() => Number(document.getElementById('cq-checker').dataset.workers || 0) >= 3", "pool refilled", 120)
+    pool.check(_samples()[:2])  # and files are still checked
+    assert pool.done() - start == 14
+
+
 def test_batch_keeps_the_page_responsive(pool, tmp_path):
     files = _copies(tmp_path, 30)
     pool.js("() => { window.__longtasks.length = 0; }")

@@ -258,8 +258,12 @@ function status(item, text) {
 function pump() {
   if (!state.ready) return;
   while (idle.length && state.queue.length) {
-    const item = state.queue.shift();
     const worker = idle.shift();
+    if (worker.broken) {
+      replaceWorker(worker);
+      continue;
+    }
+    const item = state.queue.shift();
     state.running++;
     startBatch();
     run(item, worker);
@@ -275,11 +279,32 @@ async function run(item, worker) {
     showLocalError(item, `核验过程出错：${err && err.message ? err.message : err}`);
   } finally {
     state.running--;
-    idle.push(worker);
+    if (!worker.broken) idle.push(worker);
+    else replaceWorker(worker);
     if (state.batch) state.batch.done++;
     // the next file on a fresh task: the page handles input and paints in between
     setTimeout(pump, 0);
   }
+}
+
+// A worker that crashed (out of memory on a hostile file, say) leaves the pool; a fresh one
+// takes its place, so the queue goes on.
+function replaceWorker(dead) {
+  try {
+    dead.terminate();
+  } catch (_) {
+    /* already gone */
+  }
+  root.dataset.workers = String(Math.max(0, Number(root.dataset.workers || 1) - 1));
+  const fresh = spawnChecker({ name: "checker-replacement" });
+  fresh.ready.then(
+    () => {
+      idle.push(fresh);
+      root.dataset.workers = String(Number(root.dataset.workers || 0) + 1);
+      pump();
+    },
+    () => fresh.terminate(),
+  );
 }
 
 // ---- batch progress: count, rate, time left; cancel what has not started -----------------------

@@ -69,6 +69,11 @@ export function spawnChecker({name = "checker"} = {}) {
 
 function connect(worker, {onProgress = () => {}, onError = () => {}, onReady = () => {}, onFailed = () => {}}) {
   const pending = new Map();
+  let client = null;
+  const failed = () => {
+    if (client) client.broken = true;  // a pool stops giving it files
+    onFailed();
+  };
   let nextId = 1;
   let resolveReady;
   let rejectReady;
@@ -84,7 +89,7 @@ function connect(worker, {onProgress = () => {}, onError = () => {}, onReady = (
       resolveReady({python: msg.python, checker: msg.checker, sm3: msg.sm3, snapshot: msg.snapshot, ms: msg.ms, timings: msg.timings,
                     siteRoots: msg.site_roots || []});
     } else if (msg.type === "error" && (msg.id === null || msg.id === undefined)) {
-      onFailed();
+      failed();
       onError(msg.message);
       rejectReady(new Error(msg.message));
       for (const {reject} of pending.values()) reject(new Error(msg.message));
@@ -102,7 +107,7 @@ function connect(worker, {onProgress = () => {}, onError = () => {}, onReady = (
   };
   worker.onerror = (event) => {
     const message = `核验程序出错 / worker error: ${event.message || "unknown"}`;
-    onFailed();
+    failed();
     onError(message);
     rejectReady(new Error(message));
     for (const {reject} of pending.values()) reject(new Error(message));
@@ -118,9 +123,10 @@ function connect(worker, {onProgress = () => {}, onError = () => {}, onReady = (
     });
   }
 
-  const client = {
+  client = {
     ready,
     worker,
+    broken: false,  // the worker failed to load or crashed
     /** Check one file; `bytes` is an ArrayBuffer (copied, the caller keeps its own). */
     check(name, bytes, {trust_demo = false, today = null, user_trust = [], qr = null} = {}) {
       const copy = bytes.slice(0);
