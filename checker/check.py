@@ -97,7 +97,12 @@ def start_check(data: bytes, filename: str = "", options: Options | None = None)
             ext = os.path.splitext(filename)[1].lower().lstrip(".")
             if ext in ("pdf", "ofd") and ext != fmt:
                 ctx.add("INPUT_NAME_MISMATCH", ext=ext, fmt=fmt)
-            out = _run_engine(fmt, data, ctx)
+            try:
+                out = _run_engine(fmt, data, ctx)
+            except CheckerError as exc:
+                # the signatures an engine verified before it stopped are still reported
+                out = getattr(exc, "engine_output", None) or out
+                raise
             go_on = True
     return PendingCheck(data, filename, fmt, out, ctx, go_on)
 

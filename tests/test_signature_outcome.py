@@ -112,6 +112,8 @@ def test_a_proven_modification_outranks_a_part_that_cannot_be_read(samples):
     codes = {f.code: f.severity for f in r.findings}
     assert "SIG_DIGEST_MISMATCH" in codes and "error" in codes.values(), codes
     assert r.verdict == "fail"
+    (sig,) = r.signatures  # the seal is still reported, with what it proves
+    assert not sig.intact and "SIG_DIGEST_MISMATCH" in sig.codes
 
 
 def check_file_bytes(data):

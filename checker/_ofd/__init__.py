@@ -74,7 +74,9 @@ def analyse_ofd(data: bytes, ctx: Context) -> EngineOutput:
                     out.signer_names.append(n)
 
     if model.unreadable:
-        raise model.unreadable[0]  # after the seals: what they prove stands (fail outranks error)
+        exc = model.unreadable[0]  # after the seals: what they prove stands (fail outranks error)
+        exc.engine_output = out  # type: ignore[attr-defined]
+        raise exc
     text, drawn = content.page_text(model, ctx)
     out.text = text
     if model.pkg.deflate_trailers:
