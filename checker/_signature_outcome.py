@@ -111,6 +111,18 @@ class SignatureOutcome:
             else:
                 self.note("SIG_MALFORMED", "fail", detail=code)
 
+    def embedded_timestamp(self, ts: Any, error: str | None = None) -> None:
+        """An RFC 3161 token over the signature value (PDF unsigned attribute, OFD v4 timeStamp):
+        the same codes in both formats; only a verified one dates the signature."""
+        if error is not None:
+            self.note("CRYPTO_TIMESTAMP_MALFORMED", detail=error)
+        elif not ts.intact:
+            self.note("CRYPTO_TIMESTAMP_MISMATCH")
+        elif not ts.valid:
+            self.note("CRYPTO_TIMESTAMP_INVALID")
+        else:
+            self.timestamp, self.ts_info = ts.gen_time, ts
+
     def later(self, code: str, severity: str | None = None, **params: Any) -> None:
         """What the signature does not protect, or what changed after it."""
         self.scope.append(Note(code, severity, params))
