@@ -602,3 +602,19 @@ def test_pdf_qr_small_codes_get_a_second_larger_rendering(ui, size_pt, renders):
     assert out["texts"] == [url], out
     assert out["preview"], out
     assert out["renders"] == renders, out
+
+
+def test_ofd_qr_drawn_as_vector_paths_is_read(ui, tmp_path):
+    """An OFD whose QR code is drawn as filled squares (no image): the page reads it as the CLI does."""
+    import sys
+
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+    from test_ofd_vector_qr import URL, _with_vector_qr
+
+    path = tmp_path / "vector-qr.ofd"
+    path.write_bytes(_with_vector_qr(URL, one_path=True))
+    ui.check_files([path])
+    got = {r["file"]: r for r in ui.exported_json()}[path.name]
+    assert URL in [q["text"] for q in got["qr"]], got["qr"]
+    cli = run_cli([path])[0]
+    assert [q["text"] for q in got["qr"]] == [q["text"] for q in cli["qr"]], (got["qr"], cli["qr"])
