@@ -110,6 +110,7 @@ CASES = [
     ("ENC_INTEGER_NOT_MINIMAL", dict(sig_form="nonminimal")),
     ("ENC_INTEGER_NOT_MINIMAL", dict(sig_form="unsigned")),
     ("ENC_TIME_TYPE", dict(time_der=b"\x18\x0d" + WHEN.strftime("%y%m%d%H%M%SZ").encode())),  # UTCTime text
+    ("ENC_TIME_TYPE", dict(time_der=_bits(WHEN.strftime("%Y%m%d%H%M%SZ").encode()))),  # v1 text in a v4 seal
     ("ENC_SIG_ALG_OID", dict(alg_oid="1.2.156.10197.6.1.4.2.2")),
 ]
 

@@ -154,6 +154,9 @@ def parse_signature(data: bytes) -> SesSignature:
             raise SesError("SES_Signature: too many fields")
     seal = parse_seal_value(t[1])
     time, time_raw = _time_info(t[2], q)
+    if version == "v4" and isinstance(t[2], (core.BitString, core.OctetString)):
+        # GB/T 38540 specifies GeneralizedTime; some products keep GM/T 0031's text in a BIT STRING
+        q.append(("ENC_TIME_TYPE", {"field": "TBS_Sign.timeInfo", "text": time_raw}))
     data_hash = _bits(t[3], "TBS_Sign.dataHash", q)
     return SesSignature(
         version=version,
