@@ -158,3 +158,29 @@ def test_cms_raw_sm2_signature_is_tolerated_and_named(ca):
     assert {"SIG_OK", "ENC_SM2_RAW_SIGNATURE"} <= _codes(res), res.findings
     res = _check(pdfattacks.isa_replace_content(data), ca)
     assert res.verdict == "fail", res.findings
+
+
+def test_seal_timestamp_is_checked_as_in_an_ofd(ca):
+    """A v4 seal's timeStamp over its signature value dates the PDF signature; a token over
+    another value is named, never trusted."""
+    from testkit import cms as tcms
+
+    tsa = pki.make_cert(pki.name("示例 时间戳 (TEST)"), pki.Key.generate("sm2"), ca["root"], eku=["time_stamping"])
+
+    def with_token(chunks, good=True):
+        from checker._ofd import ses
+
+        der = _ses_over(chunks, ca)
+        value = ses.parse_signature(der).signature
+        token = tcms.timestamp_token(value if good else b"other", tsa, digest_name="sm3",
+                                     gen_time=dt.datetime(2026, 2, 1, tzinfo=UTC))
+        return ofdsign._with_timestamp(der, token)
+
+    for good in (True, False):
+        data = ps.sign_pdf(ps.base_pdf(pdfattacks.GENUINE), subfilter="GM.sm2seal",
+                           signed_cms=lambda chunks: with_token(chunks, good))
+        res = _check(data, ca)
+        if good:
+            assert {"SIG_OK", "OFD_TIMESTAMP_OK"} <= _codes(res) and res.signatures[0].timestamp, res.findings
+        else:  # a token over something else: named as in a PDF CMS or an OFD seal, never dates it
+            assert "CRYPTO_TIMESTAMP_MISMATCH" in _codes(res) and not res.signatures[0].timestamp, res.findings

@@ -23,7 +23,7 @@ SUBFILTERS_SES = ("GM.sm2seal",)
 def verify_ses(o: SignatureOutcome, ctx: Any, contents: bytes, chunks: list) -> None:
     """Verify the SES_Signature in ``/Contents`` (zero padded) over the ByteRange ``chunks``."""
     from .._ofd import sesverify
-    from .._ofd.signatures import _validate
+    from .._ofd.signatures import _check_timestamp, _validate
 
     n = der_length(contents)
     if n is None or n > len(contents) or not contents.strip(b"\x00"):
@@ -40,20 +40,4 @@ def verify_ses(o: SignatureOutcome, ctx: Any, contents: bytes, chunks: list) -> 
         return
     sesverify.check_seal(ctx, s, o, _validate)
     if s.timestamp:
-        _timestamp(o, s.timestamp, s.signature)
-
-
-def _timestamp(o: SignatureOutcome, token: bytes, signature: bytes) -> None:
-    from .._crypto import CryptoError, cms
-
-    try:
-        ts = cms.verify_timestamp_token(token, signature)
-    except CryptoError as exc:
-        o.note("OFD_TIMESTAMP_INVALID", detail=exc.detail or str(exc))
-        return
-    if ts.valid:
-        o.timestamp = ts.gen_time
-        o.ts_info = ts
-        o.note("OFD_TIMESTAMP_OK", time=ts.gen_time.isoformat() if ts.gen_time else "?")
-    else:
-        o.note("OFD_TIMESTAMP_INVALID", detail=", ".join(ts.problems) or "imprint/signature")
+        _check_timestamp(o, s.timestamp, s.signature)  # the seal's own timeStamp, as in an OFD
