@@ -15,7 +15,8 @@ Parsing the signer certificate for display never stops step 2: only its key is n
 from __future__ import annotations
 
 import hmac
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from asn1crypto import x509 as _x509
 

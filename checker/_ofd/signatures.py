@@ -270,9 +270,8 @@ def _list_before_later_entries(model: Model, entry: SigEntry, expected: bytes, n
     text = model.pkg.read(entry.list_path)
     me = re.search(rb"<(?:[\w.-]+:)?Signature\b[^<>]*\bID\s*=\s*[\"']" + re.escape(entry.id.encode()) + rb"[\"']",
                    text) if entry.id else None
-    close = None
-    for close in re.finditer(rb"</(?:[\w.-]+:)?Signatures\s*>", text):
-        pass
+    closings = list(re.finditer(rb"</(?:[\w.-]+:)?Signatures\s*>", text))
+    close = closings[-1] if closings else None
     if me is None or close is None:
         return False
     later = [m.start() for m in re.finditer(rb"<(?:[\w.-]+:)?Signature\b", text) if me.end() <= m.start() < close.start()]

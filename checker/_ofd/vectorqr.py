@@ -166,10 +166,10 @@ def _render(g: list[Rect]) -> bytes | None:
         return None
     rows = [bytearray(b"\xff" * w) for _ in range(h)]
     for x0, y0, x1, y1 in g:
-        px0 = quiet + int(round((x0 - x_min) * scale))
-        px1 = quiet + int(round((x1 - x_min) * scale))
-        py0 = quiet + int(round((y0 - y_min) * scale))  # OFD y grows downwards, as in images
-        py1 = quiet + int(round((y1 - y_min) * scale))
+        px0 = quiet + round((x0 - x_min) * scale)
+        px1 = quiet + round((x1 - x_min) * scale)
+        py0 = quiet + round((y0 - y_min) * scale)  # OFD y grows downwards, as in images
+        py1 = quiet + round((y1 - y_min) * scale)
         lo, hi = max(px0, 0), min(px1, w)
         if hi <= lo:
             continue
