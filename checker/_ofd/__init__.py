@@ -45,7 +45,7 @@ def analyse_ofd(data: bytes, ctx: Context) -> EngineOutput:
     from .entries import verify_entries
 
     verify_entries(model, ctx)
-    for doc in model.docs:
+    for doc in model.docs:  # e.g. dms360 iOFD writes Doc_0/Signatures.xml (tests/corpus/real/ofdrw_n.ofd)
         folder = posixpath.dirname(doc.signatures_list or "")
         if doc.signatures_list and posixpath.basename(folder) != "Signs":
             ctx.add("OFD_SIGNATURES_LOCATION", file=doc.signatures_list)
