@@ -23,11 +23,12 @@ CHECKER_SRC   := $(shell find checker -type f \( -name '*.py' -o -name '*.json' 
 SAMPLE_SRC    := $(shell find scripts/make_samples.py scripts/templates scripts/testkit -type f 2>/dev/null)
 DOCS_SRC      := $(shell find docs overrides -type f 2>/dev/null) mkdocs.yml $(wildcard scripts/*hook*.py)
 
-.PHONY: help setup venv vendor runtime samples fonts build serve test test-unit chromium poppler dist clean distclean bench fuzz
+.PHONY: help setup venv vendor runtime samples fonts build serve lint test test-unit chromium poppler dist clean distclean bench fuzz
 
 help:
 	@echo "make serve   set up everything, build the site and serve it at http://$(HOST):$(PORT)/"
-	@echo "make test    set up everything (incl. Debian chromium) and run all tests"
+	@echo "make test    set up everything (incl. Debian chromium), lint and run all tests"
+	@echo "make lint    ruff + mypy over checker/ and scripts/ (configured in pyproject.toml)"
 	@echo "make build   build the site into $(SITE)/        make dist   dated tarball of the site"
 	@echo "make vendor  fetch + verify the browser runtime into $(CACHE)/ (pinned in scripts/runtime-manifest.json)"
 
@@ -127,7 +128,12 @@ poppler:
 	  echo "installing Debian poppler-utils (pdftotext, pdftoppm, pdfsig)"; \
 	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y poppler-utils; fi
 
-test: $(STAMP_VENV) chromium poppler build
+# Static checks (settings in pyproject.toml); `make test` runs them before the tests.
+lint: $(STAMP_VENV)
+	$(PY) -m ruff check checker scripts
+	$(PY) -m mypy
+
+test: lint $(STAMP_VENV) chromium poppler build
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-unit: $(STAMP_VENV) fonts

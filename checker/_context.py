@@ -2,19 +2,19 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from ._record import field, record
 from .errors import TimeLimitExceeded
 from .limits import Limits
 from .options import Options, QrInput
-from .result import Finding, SignatureReport, UnprotectedArea
+from .result import Finding, QrReport, SignatureReport, UnprotectedArea
 
-TYPE_CHECKING = False  # typing is not imported at run time: the CLI's time is mostly imports
 if TYPE_CHECKING:
-    from typing import Any
+    from ._crypto.trust import TrustStore
 
 
-@record
+@dataclass(slots=True)
 class EngineOutput:
     """What a format engine (PDF, OFD) hands back to :mod:`checker.check`."""
 
@@ -28,14 +28,18 @@ class EngineOutput:
     unprotected_files: list[str] = field(default_factory=list)  # package files no signature protects
 
 
-@record
+@dataclass(slots=True)
 class Context:
-    """One check run: its options, the findings so far and the time budget."""
+    """One check run: its options, the findings so far, the time budget and what the certificate
+    checks read from the document (printed fields, judged QR codes)."""
 
     options: Options
     filename: str = ""
     findings: list[Finding] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
+    fields: list[tuple[str, str]] = field(default_factory=list)  # printed fields, in FIELD_KEYS order
+    qr_reports: list[QrReport] = field(default_factory=list)  # QR codes judged, in reading order
+    _trust: TrustStore | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def limits(self) -> Limits:
@@ -51,10 +55,8 @@ class Context:
         if time.monotonic() - self.started > self.limits.max_seconds:
             raise TimeLimitExceeded(limit=self.limits.max_seconds)
 
-    _trust: Any = None
-
     @property
-    def trust(self):
+    def trust(self) -> TrustStore:
         """The active trust store (built lazily from the options)."""
         if self._trust is None:
             from ._crypto.trust import TrustStore

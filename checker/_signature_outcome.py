@@ -22,15 +22,12 @@ The verdict policy these findings feed (``checker.result.verdict_for``): ``fail`
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any
 
 from . import messages
 from ._context import Context
-from ._record import field, record
 from .result import SignatureReport
-
-TYPE_CHECKING = False  # typing is not imported at run time: the CLI's time is mostly imports
-if TYPE_CHECKING:
-    from typing import Any
 
 # CRYPTO_* codes of checker._crypto that state a fact this module names in its own words
 _CRYPTO_FACTS = {
@@ -41,7 +38,7 @@ _CRYPTO_FACTS = {
 }
 
 
-@record
+@dataclass(slots=True)
 class Note:
     """One fact about a signature: a finding code, its severity when not the default, params."""
 
@@ -54,7 +51,7 @@ class Note:
         return self.severity or messages.lookup(self.code).severity
 
 
-@record
+@dataclass(slots=True)
 class SignatureOutcome:
     """What an engine established about one signature; :func:`conclude` turns it into findings."""
 

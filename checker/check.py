@@ -10,19 +10,20 @@ import dataclasses
 import hashlib
 import os
 import time
+from collections.abc import Sequence
 
-from . import __version__
 from ._context import Context, EngineOutput
-from .errors import CheckerError, LimitExceeded
+from ._version import __version__
+from .errors import CheckerError
 from .options import Options, QrInput
 from .result import Finding, Result, verdict_for
 
-TYPE_CHECKING = False  # typing is not imported at run time: the CLI's time is mostly imports
-if TYPE_CHECKING:
-    from typing import Sequence
+
+class _Keep:
+    """The type of ``_KEEP``: ``PendingCheck.finish()`` keeps ``Options.qr_texts``."""
 
 
-_KEEP = object()  # PendingCheck.finish(): keep Options.qr_texts
+_KEEP = _Keep()
 
 
 def detect_format(data: bytes) -> str:
@@ -60,7 +61,7 @@ class PendingCheck:
     def format(self) -> str:
         return self._fmt
 
-    def finish(self, qr_texts: Sequence[QrInput] | None | object = _KEEP) -> Result:
+    def finish(self, qr_texts: Sequence[QrInput] | _Keep | None = _KEEP) -> Result:
         """The result; ``qr_texts`` (if given) replaces ``Options.qr_texts`` for the QR checks.
 
         May be called more than once (each call starts from the engine's findings)."""
@@ -69,7 +70,7 @@ class PendingCheck:
         # One time budget for engine + certificate checks, as in a single call; the time between
         # the two steps (the browser decoding QR codes) does not count.
         ctx.started = time.monotonic() - self._engine_s
-        if qr_texts is not _KEEP:
+        if not isinstance(qr_texts, _Keep):
             qr = None if qr_texts is None else tuple(qr_texts)
             ctx.options = dataclasses.replace(ctx.options, qr_texts=qr)
         if self._go_on:
@@ -193,15 +194,15 @@ def _finish(data, filename, fmt, out: EngineOutput, ctx: Context, size: int | No
     sigs = tuple(out.signatures)
     verdict = verdict_for(findings, sigs)
     if verdict == "warn" and not any(f.severity == "warn" for f in findings):
-        findings = findings + (Finding.make("NOT_PROVEN"),)
+        findings = (*findings, Finding.make("NOT_PROVEN"))
     return Result(
         file=os.path.basename(filename) if filename else "",
         format=fmt,
         verdict=verdict,
         findings=findings,
         signatures=sigs,
-        qr=tuple(getattr(ctx, "qr_reports", ()) or ()),
-        fields=tuple(getattr(ctx, "fields", ()) or ()),
+        qr=tuple(ctx.qr_reports),
+        fields=tuple(ctx.fields),
         size=size if size is not None else len(data),
         sha256=hashlib.sha256(data).hexdigest() if data else "",
         pages=out.pages,

@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from .limits import DEFAULT_LIMITS, Limits
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from ._decoder import QrDecoder
 
 
 @dataclass(frozen=True)
@@ -18,6 +16,15 @@ class QrInput:
     text: str
     source: str = ""  # "page 1", or an OFD image path
     box: tuple[float, float, float, float] | None = None  # x, y, w, h relative to the page (0..1)
+
+
+class QrDecoder(Protocol):
+    """A QR decoder a shell may inject (CLI: PDFium + zxing-cpp); the core never imports one.
+    ``Options(qr_decoder=...)`` takes any object with these methods."""
+
+    def decode_pdf(self, data: bytes, max_pages: int) -> Sequence[QrInput]: ...
+
+    def decode_image(self, data: bytes, source: str) -> Sequence[QrInput]: ...
 
 
 @dataclass(frozen=True)
@@ -36,13 +43,3 @@ class Options:
 
     def reference_date(self) -> _dt.date:
         return self.today or _dt.date.today()
-
-
-def __getattr__(name: str):
-    """``QrDecoder`` (a typing.Protocol) is loaded on first use: importing typing costs ~4 ms of
-    every CLI run, and the checks never need the class itself."""
-    if name == "QrDecoder":
-        from ._decoder import QrDecoder
-
-        return QrDecoder
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,13 +6,10 @@ The JSON produced by :meth:`Result.to_dict` is a contract shared by the CLI
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 from . import messages
-
-TYPE_CHECKING = False  # typing is not imported at run time: the CLI's time is mostly imports
-if TYPE_CHECKING:
-    from typing import Any
 
 VERDICTS = ("pass", "warn", "fail", "error")
 # Which severity decides the verdict: evidence of forgery (fail) outranks "nothing can be judged"
@@ -32,7 +29,7 @@ class Finding:
     params: tuple[tuple[str, Any], ...] = ()
 
     @classmethod
-    def make(cls, code: str, severity: str | None = None, **params: Any) -> "Finding":
+    def make(cls, code: str, severity: str | None = None, **params: Any) -> Finding:
         """Build a finding from the message table.  ``severity`` overrides the default."""
         msg = messages.lookup(code)
         sev = severity or msg.severity

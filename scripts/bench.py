@@ -39,6 +39,7 @@ import statistics
 import subprocess
 import sys
 import time
+from typing import Any
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -128,7 +129,7 @@ def machine() -> dict:
             return None
 
     return {
-        "date_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "date_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "nproc": os.cpu_count(),
         "cpu": cpu,
         "loadavg_at_start": [round(x, 2) for x in load],
@@ -339,7 +340,7 @@ def bench_cli(files: dict[str, pathlib.Path], runs: int) -> list[dict]:
     rows = []
     pdfsig = shutil.which("pdfsig")
     for label, path in files.items():
-        row = {"file": label, "bytes": path.stat().st_size}
+        row: dict[str, Any] = {"file": label, "bytes": path.stat().st_size}
         for key, cmd in (("ours_qr", _ours_cmd(path, True)), ("ours_noqr", _ours_cmd(path, False))):
             _, rc, outp = run_proc(cmd)  # warm the page cache / bytecode
             try:
@@ -348,11 +349,11 @@ def bench_cli(files: dict[str, pathlib.Path], runs: int) -> list[dict]:
                 row[key + "_verdict"] = f"rc={rc}"
             row[key + "_s"], row[key + "_cpu_s"] = timed_runs(cmd, runs)
         if path.suffix == ".pdf":
-            cmd = _pyhanko_cmd(path, _kind(label))
-            if cmd:
-                _, rc, outp = run_proc(cmd)
+            ph_cmd = _pyhanko_cmd(path, _kind(label))
+            if ph_cmd:
+                _, rc, outp = run_proc(ph_cmd)
                 row["pyhanko_cli_result"] = _pyhanko_summary(rc, outp)
-                row["pyhanko_cli_s"], row["pyhanko_cli_cpu_s"] = timed_runs(cmd, runs)
+                row["pyhanko_cli_s"], row["pyhanko_cli_cpu_s"] = timed_runs(ph_cmd, runs)
             if pdfsig:
                 _, rc, outp = run_proc([pdfsig, str(path)])
                 row["pdfsig_result"] = _pdfsig_summary(rc, outp)
@@ -416,7 +417,7 @@ def bench_inprocess(files: dict[str, pathlib.Path], runs: int) -> list[dict]:
         first_t = time.perf_counter()
         r = checker.check_bytes(data, label, with_qr)
         first = time.perf_counter() - first_t
-        row = {"file": label, "verdict": r.verdict, "first_call_s": first}
+        row: dict[str, Any] = {"file": label, "verdict": r.verdict, "first_call_s": first}
         row["check_qr_ms"] = median_time(lambda: checker.check_bytes(data, label, with_qr), runs)[0] * 1e3
         row["check_noqr_ms"] = median_time(lambda: checker.check_bytes(data, label, no_qr), runs)[0] * 1e3
         sig = _signature_only(data) if path.suffix == ".pdf" else None
@@ -477,7 +478,8 @@ def _pyhanko_api(data: bytes, kind: str):
         if not sigs:
             return "no signature"
         st = validate_pdf_signature(sigs[0], vc)
-        return f"intact={st.intact} valid={st.valid} trusted={st.trusted} coverage={st.coverage.name}"
+        coverage = st.coverage.name if st.coverage is not None else None
+        return f"intact={st.intact} valid={st.valid} trusted={st.trusted} coverage={coverage}"
 
     try:
         summary = run()
@@ -502,6 +504,7 @@ def bench_hash(big: pathlib.Path, runs: int) -> dict:
 
     data = big.read_bytes()
     m = re.search(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]", data)
+    assert m is not None, f"{big} has no /ByteRange"
     a, b, c, d = (int(x) for x in m.groups())
     mv = memoryview(data)
     raw = median_time(lambda: hashlib.sha256(data).digest(), runs)[0]
@@ -560,7 +563,7 @@ def bench_crypto(runs: int) -> dict:
 
 
 def table(results: dict) -> str:
-    lines = ["", "CLI whole process (median of %d runs, seconds)" % results["runs"],
+    lines = ["", f"CLI whole process (median of {results['runs']} runs, seconds)",
              f"{'file':38s} {'bytes':>10s} {'ours':>7s} {'(cpu)':>7s} {'ours-noQR':>9s} {'(cpu)':>7s} {'pyHanko':>8s} {'pdfsig':>7s}"
              f" {'pyH/ours':>8s} {'pdfsig/ours':>11s}  verdict"]
     for r in results["cli"]:
@@ -730,7 +733,7 @@ def main(argv=None) -> int:
     results["targets"] = judge(results)
     text = table(results)
     print(text)
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     payload = json.dumps(results, ensure_ascii=False, indent=1, default=str)
     (out / f"bench-{stamp}.json").write_text(payload)
     (out / "latest.json").write_text(payload)

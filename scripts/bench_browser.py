@@ -43,6 +43,7 @@ IDLE_S = 10.0  # before the "first file" of the measured page
 
 def _conftest():
     spec = importlib.util.spec_from_file_location("browser_conftest", ROOT / "tests" / "browser" / "conftest.py")
+    assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
     sys.modules["browser_conftest"] = mod  # dataclasses look their module up
     spec.loader.exec_module(mod)
@@ -75,7 +76,7 @@ class Traffic:
         from urllib.parse import unquote, urlsplit
 
         path = unquote(urlsplit(url).path)
-        if self.root is None or not body or not path.endswith(self._GZ) and not path.endswith("/"):
+        if self.root is None or not body or (not path.endswith(self._GZ) and not path.endswith("/")):
             return body
         f = self.root / (path.lstrip("/") + ("index.html" if path.endswith("/") else ""))
         try:
@@ -258,7 +259,7 @@ def run(runs: int = 20, site: pathlib.Path | None = None, cold_runs: int = 3,
             walls, pys = [], []
             _LAST_IN_PAGE.clear()
             for _ in range(runs):
-                w, v, p = _check_one(page, sample)
+                w, _v, p = _check_one(page, sample)
                 walls.append(w)
                 pys.append(p)
             res["warm_verdict_median_ms"] = round(statistics.median(walls), 1)

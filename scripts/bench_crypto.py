@@ -13,9 +13,9 @@ import time
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
-from checker._crypto import cms, digest, sigalg  # noqa: E402
-from checker._crypto.trust import TrustStore  # noqa: E402
-from checker.options import Options  # noqa: E402
+from checker._crypto import cms, digest, sigalg
+from checker._crypto.trust import TrustStore
+from checker.options import Options
 
 
 def timeit(fn, n):
@@ -29,8 +29,7 @@ def timeit(fn, n):
 
 
 def main() -> None:
-    from testkit import cms as tcms
-    from testkit import pki
+    from testkit import cms as tcms, pki
 
     print(f"Python {sys.version.split()[0]}, native SM3: {digest.NATIVE_SM3}")
     data = os.urandom(1 << 20)

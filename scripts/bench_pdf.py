@@ -16,14 +16,15 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-from checker import Options, check_bytes  # noqa: E402
-from checker._context import Context  # noqa: E402
-from checker._pdf import analyse_pdf, sigverify, text  # noqa: E402
-from checker._signature_outcome import SignatureOutcome, conclude  # noqa: E402
-from checker._pdf.byterange import check_byterange  # noqa: E402
-from checker._pdf.document import PdfFile  # noqa: E402
-from checker._pdf.fields import walk_fields  # noqa: E402
-from testkit import pdfsign as ps  # noqa: E402
+from testkit import pdfsign as ps
+
+from checker import Options, check_bytes
+from checker._context import Context
+from checker._pdf import analyse_pdf, sigverify, text
+from checker._pdf.byterange import check_byterange
+from checker._pdf.document import PdfFile
+from checker._pdf.fields import walk_fields
+from checker._signature_outcome import SignatureOutcome, conclude
 
 
 def median_ms(fn, n):

@@ -28,7 +28,7 @@ import checker  # noqa: E402
 
 
 def random_ops(rng: random.Random, n: int) -> list:
-    ops = []
+    ops: list[tuple] = []
     for _ in range(rng.randint(1, 6)):
         k = rng.choice(["flip", "flip", "set", "insert", "insert", "delete", "truncate", "dup", "number"])
         pos = rng.randrange(max(n, 1)) if rng.random() < 0.9 else rng.randrange(1 << 24)
@@ -74,7 +74,7 @@ def main(argv=None) -> int:
         entry = None
         if kind == "ofd-entry":
             entry = rng.randrange(64)
-            data, entry_name = mutate.mutate_entry(original, entry, ops)
+            data, _entry_name = mutate.mutate_entry(original, entry, ops)
         else:
             data = mutate.apply(original, ops)
         problem = None

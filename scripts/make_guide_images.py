@@ -104,7 +104,8 @@ for r in range(21):
             continue
         if rnd.random() < 0.45:
             cells.append(f'<rect x="{qx+c*m}" y="{qy+r*m}" width="{m}" height="{m}" fill="#222"/>')
-finder(0, 0); finder(14, 0); finder(0, 14)
+for fx, fy in ((0, 0), (14, 0), (0, 14)):
+    finder(fx, fy)
 o.append('<g>' + "".join(cells) + '</g>')
 o.append(f'<text x="{qx+21*m+14}" y="{qy+50}" font-size="13" fill="#555">核验二维码</text>')
 o.append(f'<text x="{qx+21*m+14}" y="{qy+70}" font-size="13" fill="#c62828">（示例图案，不可扫描）</text>')
@@ -114,9 +115,9 @@ sx, sy, r = 440, 404, 52
 o.append(f'<g fill="none" stroke="#d32f2f" stroke-width="3" opacity="0.85"><circle cx="{sx}" cy="{sy}" r="{r}"/></g>')
 star = []
 
-for k in range(10):
-    ang = -math.pi / 2 + k * math.pi / 5
-    rr = 14 if k % 2 == 0 else 6
+for point in range(10):
+    ang = -math.pi / 2 + point * math.pi / 5
+    rr = 14 if point % 2 == 0 else 6
     star.append(f"{sx+rr*math.cos(ang):.1f},{sy-6+rr*math.sin(ang):.1f}")
 o.append(f'<polygon points="{" ".join(star)}" fill="#d32f2f" opacity="0.85"/>')
 o.append(f'<text x="{sx}" y="{sy-26}" text-anchor="middle" font-size="12" fill="#d32f2f">示例发证机关</text>')

@@ -63,7 +63,7 @@ LATIN_FONT_CANDIDATES = [
 ]
 
 REFERENCE_DATE = dt.date(2026, 11, 23)  # the "today" of samples.json / golden tests
-SIGN_TIME = dt.datetime(2026, 10, 1, 2, 0, 0, tzinfo=dt.timezone.utc)  # deterministic signing time
+SIGN_TIME = dt.datetime(2026, 10, 1, 2, 0, 0, tzinfo=dt.UTC)  # deterministic signing time
 MM = 72 / 25.4
 PAGE_W_MM, PAGE_H_MM = 210.0, 297.0
 ISSUER = "示例 重庆市某发证机关 (DEMO)"  # = O of the DEMO leaf certificate (scripts/testkit/pki.py)
@@ -263,7 +263,7 @@ def layout(c: Cert) -> Layout:
 
 
 def all_chars() -> str:
-    texts = []
+    texts: list[str] = []
     for c in (DEFAULT, replace(DEFAULT, name=ALT_NAME)):
         L = layout(c)
         for ln in L.lines:
@@ -376,30 +376,30 @@ def render_pdf(c: Cert, fonts: Fonts) -> bytes:
         qr = {"kind": "vector", "cm": _rot_cm(module, c.qr_angle, ox, oy), "rects": rects, "quiet": 4, "n": n}
     else:
         rows, size = qr_pixels(m, px=8, quiet=4)
-        full = (n + 8) * module
-        ix = cx - full / 2 * math.cos(a) + full / 2 * math.sin(a)
-        iy = cy - full / 2 * math.sin(a) - full / 2 * math.cos(a)
+        side = (n + 8) * module
+        ix = cx - side / 2 * math.cos(a) + side / 2 * math.sin(a)
+        iy = cy - side / 2 * math.sin(a) - side / 2 * math.cos(a)
         xobjects["Im1"] = (size, b"".join(rows))
-        qr = {"kind": "image", "cm": _rot_cm(full, c.qr_angle, ix, iy), "name": "Im1"}
+        qr = {"kind": "image", "cm": _rot_cm(side, c.qr_angle, ix, iy), "name": "Im1"}
     sx, sy, sr = L.seal
-    scx, scy, r = _pt(sx), _ybase(sy), _pt(sr)
-    k = 0.5523 * r
+    scx, scy, sr_pt = _pt(sx), _ybase(sy), _pt(sr)
+    k = 0.5523 * sr_pt
     curve = [
-        f"{_fmt(scx + r)} {_fmt(scy + k)} {_fmt(scx + k)} {_fmt(scy + r)} {_fmt(scx)} {_fmt(scy + r)}",
-        f"{_fmt(scx - k)} {_fmt(scy + r)} {_fmt(scx - r)} {_fmt(scy + k)} {_fmt(scx - r)} {_fmt(scy)}",
-        f"{_fmt(scx - r)} {_fmt(scy - k)} {_fmt(scx - k)} {_fmt(scy - r)} {_fmt(scx)} {_fmt(scy - r)}",
-        f"{_fmt(scx + k)} {_fmt(scy - r)} {_fmt(scx + r)} {_fmt(scy - k)} {_fmt(scx + r)} {_fmt(scy)}",
+        f"{_fmt(scx + sr_pt)} {_fmt(scy + k)} {_fmt(scx + k)} {_fmt(scy + sr_pt)} {_fmt(scx)} {_fmt(scy + sr_pt)}",
+        f"{_fmt(scx - k)} {_fmt(scy + sr_pt)} {_fmt(scx - sr_pt)} {_fmt(scy + k)} {_fmt(scx - sr_pt)} {_fmt(scy)}",
+        f"{_fmt(scx - sr_pt)} {_fmt(scy - k)} {_fmt(scx - k)} {_fmt(scy - sr_pt)} {_fmt(scx)} {_fmt(scy - sr_pt)}",
+        f"{_fmt(scx + k)} {_fmt(scy - sr_pt)} {_fmt(scx + sr_pt)} {_fmt(scy - k)} {_fmt(scx + sr_pt)} {_fmt(scy)}",
     ]
     star = []
     for i in range(10):
-        rad = (r * 0.38) if i % 2 == 0 else (r * 0.15)
+        rad = (sr_pt * 0.38) if i % 2 == 0 else (sr_pt * 0.15)
         ang = math.radians(90 + i * 36)
-        star.append(f"{_fmt(scx + rad * math.cos(ang))} {_fmt(scy + 0.12 * r + rad * math.sin(ang))} {'m' if i == 0 else 'l'}")
+        star.append(f"{_fmt(scx + rad * math.cos(ang))} {_fmt(scy + 0.12 * sr_pt + rad * math.sin(ang))} {'m' if i == 0 else 'l'}")
     star.append("h")
     seal_text = "示例专用章"
     seal = {
-        "cx": scx, "cy": _fmt(scy), "r": r, "curve": curve, "star": " ".join(star),
-        "tx": _fmt(scx - fonts.width(seal_text, 10) / 2), "ty": _fmt(scy - 0.55 * r), "runs": fonts.pdf_ops(seal_text, 10),
+        "cx": scx, "cy": _fmt(scy), "r": sr_pt, "curve": curve, "star": " ".join(star),
+        "tx": _fmt(scx - fonts.width(seal_text, 10) / 2), "ty": _fmt(scy - 0.55 * sr_pt), "runs": fonts.pdf_ops(seal_text, 10),
     }
     content = TEMPLATES.get_template("certificate_page.j2").render(
         border={"x": _pt(10), "y": _pt(10), "w": _pt(PAGE_W_MM - 20), "h": _pt(PAGE_H_MM - 20)},
@@ -478,9 +478,9 @@ def build_pdf(content: bytes, fonts: Fonts, W: float, H: float, xobjects: dict, 
     out = io.BytesIO()
     out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
-    for i, body in enumerate(objs, 1):
+    for i, obj in enumerate(objs, 1):
         offsets.append(out.tell())
-        out.write(f"{i} 0 obj\n".encode() + body + b"\nendobj\n")
+        out.write(f"{i} 0 obj\n".encode() + obj + b"\nendobj\n")
     xref = out.tell()
     out.write(f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode())
     for off in offsets:
@@ -527,7 +527,8 @@ def render_ofd(c: Cert, fonts: Fonts) -> bytes:
         x0 = (PAGE_W_MM - fonts.width(full, ln.size) / MM) / 2 if ln.x == 0 else ln.x
         # one TextObject per printed line, values placed by DeltaX (text stays in reading order)
         size = ln.size * pt2mm
-        chars, adv = [], []
+        chars: list[str] = []
+        adv: list[float] = []
         pos = 0.0
         for off, text in ln.segments:
             if chars:
@@ -722,6 +723,7 @@ def tamper_pdf_incremental(data: bytes, fonts: Fonts) -> bytes:
 
     m = re.search(rb"\n4 0 obj\n(.*?)\nendobj\n", data, re.S)  # the page content (build_pdf's object 4)
     old = fonts.pdf_ops(DEFAULT.name, 12).encode()
+    assert m is not None, "build_pdf's object 4 not found"
     body = m.group(1)
     assert body.count(old) == 1, "tamper target not unique"
     content = body.split(b"\nstream\n", 1)[1].rsplit(b"\nendstream", 1)[0]

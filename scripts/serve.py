@@ -168,10 +168,11 @@ class GzipCache:
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}  # noqa: RUF012 (typeshed: an instance attribute)
     protocol_version = "HTTP/1.1"
     quiet = False
     gzip_cache: GzipCache | None = None  # make_server gives each server's handlers their own
+    index_pages = ("index.html", "index.htm")  # as http.server.SimpleHTTPRequestHandler (3.12+)
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-cache")
@@ -262,18 +263,22 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         except (TypeError, IndexError, OverflowError, ValueError):
             return False
         if when.tzinfo is None:
-            when = when.replace(tzinfo=datetime.timezone.utc)
-        if when.tzinfo is not datetime.timezone.utc:
+            when = when.replace(tzinfo=datetime.UTC)
+        if when.tzinfo is not datetime.UTC:
             return False
-        modified = datetime.datetime.fromtimestamp(fs.st_mtime, datetime.timezone.utc).replace(microsecond=0)
+        modified = datetime.datetime.fromtimestamp(fs.st_mtime, datetime.UTC).replace(microsecond=0)
         return modified <= when
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args) -> None:
         if not self.quiet:
             super().log_message(format, *args)
 
 
 _DEFAULT_CACHE = GzipCache()  # for a SiteHandler used outside make_server
+
+
+class _SiteServer(http.server.ThreadingHTTPServer):
+    gzip_cache: GzipCache
 
 
 def make_server(root: Path, bind: str = "127.0.0.1", port: int = 0, quiet: bool = False):
@@ -283,7 +288,7 @@ def make_server(root: Path, bind: str = "127.0.0.1", port: int = 0, quiet: bool 
     cache = GzipCache()
     handler = functools.partial(type("Handler", (SiteHandler,), {"quiet": quiet, "gzip_cache": cache}),
                                 directory=str(root))
-    server = http.server.ThreadingHTTPServer((bind, port), handler)
+    server = _SiteServer((bind, port), handler)
     server.daemon_threads = True
     server.gzip_cache = cache
     return server

@@ -182,6 +182,13 @@ def wheel_file(cache: Path, name: str, version: str, entry: dict | None) -> Path
 
 
 # --- selecting files out of an npm tarball --------------------------------------------------
+def _member_bytes(tar: tarfile.TarFile, member: str) -> bytes:
+    fh = tar.extractfile(member)
+    if fh is None:
+        raise VendorError(f"{member} is not a regular file in {tar.name!r}")
+    return fh.read()
+
+
 def select(tar: tarfile.TarFile, rules: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
     """``[(member name, destination path or None)]`` for the files the rules select."""
     chosen: list[tuple[str, str | None]] = []
@@ -213,7 +220,7 @@ def update(cache: Path) -> dict:
         files = []
         with tarfile.open(tgz) as tar:
             for member, dest in select(tar, rules):
-                data = tar.extractfile(member).read()
+                data = _member_bytes(tar, member)
                 files.append({"src": member, "dest": dest, "sha256": sha256_bytes(data), "size": len(data)})
         manifest["npm"][name] = {"version": version, "sha256": sha256_file(tgz), "files": files}
         print(f"pinned npm {name}@{version}: {len(files)} files")
@@ -261,7 +268,7 @@ def assemble(manifest: dict, cache: Path, out: Path) -> None:
         tgz = npm_tarball(cache, name, entry["version"], entry["sha256"])
         with tarfile.open(tgz) as tar:
             for f in entry["files"]:
-                data = tar.extractfile(f["src"]).read()
+                data = _member_bytes(tar, f["src"])
                 if sha256_bytes(data) != f["sha256"]:
                     raise VendorError(f"sha256 mismatch for {name}: {f['src']}")
                 target = (build / Path(f["src"]).name) if f["dest"] is None else tmp / f["dest"]

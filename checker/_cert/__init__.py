@@ -4,7 +4,7 @@ Interface used by :mod:`checker.check`::
 
     certificate_checks(data: bytes, fmt: str, out: EngineOutput, ctx: Context) -> None
 
-It sets ``ctx.fields`` (list of (name, value); keys documented in :mod:`.fields`) and
+It fills ``ctx.fields`` (list of (name, value); keys documented in :mod:`.fields`) and
 ``ctx.qr_reports`` (list of QrReport) and adds findings to ``ctx``.
 
 Modules: ``hosts`` (official host list, host classification), ``qr`` (payload judgement,
@@ -13,6 +13,8 @@ collection from the injected decoder), ``fields`` (extraction from the text laye
 (field validation, signer vs issuer).
 """
 from __future__ import annotations
+
+from typing import Any
 
 from .._context import Context, EngineOutput
 from ..result import QrReport
@@ -80,7 +82,7 @@ def _qr_checks(data: bytes, fmt: str, out: EngineOutput, ctx: Context, ex, is_ce
         )
         if unprotected:
             ctx.add("QR_UNPROTECTED", source=q.source or "?")
-        params = dict(j.params)
+        params: dict[str, Any] = dict(j.params)
         params.setdefault("host", j.host or "")
         params.setdefault("text", text[:80])
         ctx.add(j.code, **params)

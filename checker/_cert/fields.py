@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 
-from .._record import field, record
 from .idcard import ID_RE
 from .patterns import REGNO_RE, find_dates, nfkc, norm_name, norm_regno
 
@@ -79,7 +79,7 @@ SPECIALTIES = (
 _SPEC_RE = re.compile("|".join(re.escape(s) for s in SPECIALTIES))
 
 
-@record
+@dataclass(slots=True)
 class Specialty:
     """One registered specialty (专业) and the validity date printed with it."""
 
@@ -88,7 +88,7 @@ class Specialty:
     until_date: dt.date | None = None
 
 
-@record
+@dataclass(slots=True)
 class Extracted:
     """The certificate fields read from the printed text, with the dates they carry."""
 
@@ -126,7 +126,7 @@ def extract_fields(text: str, max_chars: int = 2 * 1024 * 1024, tick=None) -> Ex
         if (prev.isalnum() or prev in "·") and not re.match(r"[ \t]*[:：]", text[m.end():]):
             continue
         hits.append((m.start(), m.end(), _LABEL_KEY[label]))
-    for i, (start, end, key) in enumerate(hits):
+    for i, (_start, end, key) in enumerate(hits):
         stop = hits[i + 1][0] if i + 1 < len(hits) else len(text)
         chunk = text[end:stop]
         if key in ex.values or key.startswith("_") or key == "cert_number":
@@ -134,7 +134,7 @@ def extract_fields(text: str, max_chars: int = 2 * 1024 * 1024, tick=None) -> Ex
         _take(ex, key, chunk)
     # specialties: from the 注册专业 label to the next label that is not a validity label
     in_region: set[int] = set()
-    for i, (start, end, key) in enumerate(hits):
+    for i, (_start, end, key) in enumerate(hits):
         if key != "specialties":
             continue
         j = i + 1
@@ -145,7 +145,7 @@ def extract_fields(text: str, max_chars: int = 2 * 1024 * 1024, tick=None) -> Ex
         ex.specialties = _parse_specialties(region)
         break
     # a validity printed on its own (注册有效期 / 有效期, not beside a specialty)
-    for i, (start, end, key) in enumerate(hits):
+    for i, (_start, end, key) in enumerate(hits):
         if key == "_validity" and i not in in_region:
             stop = hits[i + 1][0] if i + 1 < len(hits) else len(text)
             dates = find_dates(_first_line(text[end:stop]) or text[end:stop])
@@ -162,7 +162,7 @@ def extract_fields(text: str, max_chars: int = 2 * 1024 * 1024, tick=None) -> Ex
         ex.values["specialties"] = "、".join(s.name for s in ex.specialties)
         dated = [s for s in ex.specialties if s.until]
         if len(ex.specialties) == 1 and dated:
-            ex.values["specialty_valid_until"] = dated[0].until
+            ex.values["specialty_valid_until"] = dated[0].until or ""
         elif dated:
             ex.values["specialty_valid_until"] = "；".join(f"{s.name} {s.until}" for s in dated)
     return ex

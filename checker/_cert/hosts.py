@@ -13,18 +13,18 @@ from a person, or that only resembles an official host, is a ``fail``.
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .._paths import DATA_DIR
-from .._record import record
 
 DATA_FILE = os.path.join(DATA_DIR, "official_hosts.json")
 
 
-@record(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OfficialHost:
     """One official host of the issuer list (data/official_hosts.json)."""
 
@@ -37,7 +37,7 @@ class OfficialHost:
         return host == self.host or (self.include_subdomains and host.endswith("." + self.host))
 
 
-@record(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HostList:
     """The official hosts and the known URL shorteners."""
 
@@ -77,7 +77,7 @@ def official_hosts() -> HostList:
         return parse_host_list(json.load(fh))
 
 
-@record(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HostVerdict:
     """How a QR link's host compares with the official list."""
 
@@ -248,8 +248,10 @@ def classify_host(raw: str, hosts: HostList | None = None) -> HostVerdict:
         skeleton = _skeleton(display)
         target = hosts.match(skeleton) if skeleton.isascii() else None
         similar = lookalike_of(skeleton, hosts) if skeleton.isascii() else None
-        if target is not None or similar is not None:
-            official = (target or similar[1]).host
+        if target is None and similar is not None:
+            target = similar[1]
+        if target is not None:
+            official = target.host
             return HostVerdict(host, "fail", "QR_LOOKALIKE_HOST", params=(("display", display), ("official", official)))
         return HostVerdict(host, "fail", "QR_IDN_HOST", params=(("display", display),))
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-
-from .._record import record
+from dataclasses import dataclass
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK = "10X98765432"
@@ -27,7 +26,7 @@ def check_char(first17: str) -> str:
     return CHECK[sum(int(c) * w for c, w in zip(first17, WEIGHTS)) % 11]
 
 
-@record(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IdInfo:
     """A resident ID number (身份证号) as printed: shape, check character, birth date."""
 

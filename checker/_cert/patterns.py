@@ -54,7 +54,7 @@ DATE_RE = re.compile(r"(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})\s*�
 
 def find_dates(text: str) -> list[tuple[str, dt.date | None]]:
     """All dates in ``text``: (ISO-like string, date or None when impossible, e.g. 2026-02-30)."""
-    out = []
+    out: list[tuple[str, dt.date | None]] = []
     for m in DATE_RE.finditer(nfkc(text)):
         y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
         iso = f"{y:04d}-{mo:02d}-{d:02d}"

@@ -7,12 +7,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from .._record import record
 from ..options import QrInput
 from .hosts import HostList, classify_host, official_hosts
-from .patterns import NAME_KEYS, PROVINCES, REGNO_KEYS, find_regnos, norm_name, norm_regno
+from .patterns import (
+    NAME_KEYS,
+    PROVINCES,
+    REGNO_KEYS,
+    find_regnos,
+    norm_name,
+    norm_regno,
+)
 
 # Schemes that run code or smuggle content: never on a genuine certificate.
 DANGEROUS_SCHEMES = {"javascript", "data", "vbscript", "file", "blob", "filesystem", "intent"}
@@ -29,7 +37,7 @@ _SCHEMELESS_RE = re.compile(r"^" + _LABEL_CH + r"+(?:[.\u3002\uff0e\uff61]" + _L
 _CTRL_RE = re.compile(r"[\x00-\x20\x7f\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f\u2060\u3000\ufeff]")
 
 
-@record(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Judgement:
     """What one QR payload is: a URL (official or not) or other text, and the finding it gives."""
 
@@ -54,11 +62,11 @@ def judge_payload(text: str, hosts: HostList | None = None, max_chars: int = 409
     t = text.strip()
     m = _SCHEME_RE.match(t)
     scheme = m.group(1).lower() if m else None
-    if scheme in ("http", "https"):
+    if m is not None and scheme in ("http", "https"):
         return _judge_url(t, scheme, t[m.end():], hosts)
     if scheme in DANGEROUS_SCHEMES:
         return Judgement(True, "fail", "QR_SCHEME_DANGEROUS", params=(("scheme", scheme), ("text", _short(t))))
-    if scheme in APP_SCHEMES or (scheme and t[m.end():].startswith("//")):
+    if scheme in APP_SCHEMES or (scheme and m is not None and t[m.end():].startswith("//")):
         return Judgement(True, "warn", "QR_SCHEME_UNSUPPORTED", params=(("scheme", scheme), ("text", _short(t))))
     if _looks_like_host_url(t):
         return _judge_url(t, "", "//" + t, hosts)
@@ -123,7 +131,7 @@ def _judge_url(t: str, scheme: str, rest: str, hosts: HostList) -> Judgement:
                 port = None
     v = classify_host(hostpart, hosts)
     pairs, free = _url_pairs(tail)
-    base = dict(is_url=True, host=v.host, pairs=pairs, free=free)
+    base: dict[str, Any] = dict(is_url=True, host=v.host, pairs=pairs, free=free)
     if v.code == "QR_HOST_UNOFFICIAL":
         shown = _official_named_in(tail, hosts)
         if shown is not None:  # evil.example/zfcxjw.cq.gov.cn: dressed up as the official site
@@ -215,6 +223,12 @@ def _uniq(xs):
     return out
 
 
+def _letters_before_digits(regno: str) -> str:
+    m = re.match(r"\D*", regno)
+    assert m is not None  # the pattern also matches the empty string
+    return m.group(0)
+
+
 def regno_equal(a: str, b: str) -> bool:
     """Equal registration numbers.  A payload may omit the province character or the (临) mark;
     two different province characters or different digits never match.  Unusual printed shapes
@@ -222,7 +236,7 @@ def regno_equal(a: str, b: str) -> bool:
     a, b = norm_regno(a).replace("(临)", ""), norm_regno(b).replace("(临)", "")
     if a == b:
         return True
-    pa, pb = re.match(r"\D*", a).group(0), re.match(r"\D*", b).group(0)
+    pa, pb = _letters_before_digits(a), _letters_before_digits(b)
     if len(pa) == 1 and len(pb) == 1 and pa in PROVINCES and pb in PROVINCES and pa != pb:
         return False
     da, db = re.sub(r"\D", "", a), re.sub(r"\D", "", b)

@@ -136,4 +136,4 @@ class MalformedCrypto(CryptoError):
 
 DEFAULT_SM2_ID = b"1234567812345678"
 
-__all__ = ["CryptoError", "UnsupportedAlgorithm", "MalformedCrypto", "DEFAULT_SM2_ID"]
+__all__ = ["DEFAULT_SM2_ID", "CryptoError", "MalformedCrypto", "UnsupportedAlgorithm"]

@@ -7,19 +7,15 @@ from __future__ import annotations
 
 import datetime as _dt
 import hmac
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar
 
-from asn1crypto import cms as _cms
-from asn1crypto import core, parser as _asn1_parser, tsp as _tsp, x509 as _x509
+from asn1crypto import cms as _cms, core, parser as _asn1_parser, tsp as _tsp, x509 as _x509
 
-from .._record import field, record, replace
 from . import CryptoError, MalformedCrypto, UnsupportedAlgorithm
 from .digest import WEAK_DIGESTS, hash_bytes, hash_chunks, name_for_oid
 from .sigalg import describe as _describe, digest_for as _digest_for, verify as _verify
 from .x509 import Certificate, check_name, load_certificate
-
-TYPE_CHECKING = False  # typing is not imported at run time: the CLI's time is mostly imports
-if TYPE_CHECKING:
-    from typing import Any
 
 OID_SIGNED_DATA = "1.2.840.113549.1.7.2"
 OID_GM_SIGNED_DATA = "1.2.156.10197.6.1.4.2.2"
@@ -44,10 +40,10 @@ _DATA_OIDS = (OID_DATA, OID_GM_DATA)
 
 
 class _ContentInfo(_cms.ContentInfo):
-    _oid_specs = dict(_cms.ContentInfo._oid_specs, **{OID_GM_SIGNED_DATA: _cms.SignedData})
+    _oid_specs: ClassVar[dict[str, type]] = dict(_cms.ContentInfo._oid_specs, **{OID_GM_SIGNED_DATA: _cms.SignedData})
 
 
-@record(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SignerData:
     """One SignerInfo, decoded."""
 
@@ -74,7 +70,7 @@ class SignerData:
         return found[0]
 
 
-@record(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SignedDataInfo:
     """A parsed CMS / PKCS #7 SignedData (or GM/T 0010 SignedData)."""
 
@@ -90,7 +86,7 @@ class SignedDataInfo:
         return self.outer_oid == OID_GM_SIGNED_DATA
 
 
-@record(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimestampInfo:
     """An RFC 3161 timestamp token found in a signature, checked against the signature value."""
 
@@ -105,7 +101,7 @@ class TimestampInfo:
     problems: tuple[str, ...] = ()
 
 
-@record(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CmsVerification:
     """The outcome of verifying one signer of a SignedData over its content."""
 
@@ -142,7 +138,7 @@ def parse_signed_data(der: bytes, *, max_certs: int = 64) -> SignedDataInfo:
         raise MalformedCrypto("data after the CMS structure")
     try:
         oid = ci["content_type"].dotted
-        ci["content_type"].native
+        _ = ci["content_type"].native  # parse now (asn1crypto parses lazily)
         if oid not in _SIGNED_DATA_OIDS:
             raise MalformedCrypto(f"not SignedData ({oid})")
         sd = ci["content"]

@@ -2,13 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 from . import UnsupportedAlgorithm
 from .sm3 import SM3
-
-TYPE_CHECKING = False  # typing is not imported at run time: the CLI's time is mostly imports
-if TYPE_CHECKING:
-    from typing import Iterable
 
 WEAK_DIGESTS = frozenset({"sha1"})
 
@@ -66,7 +63,7 @@ class _Provided:
     def hexdigest(self) -> str:
         return self.digest().hex()
 
-    def copy(self) -> "_Provided":
+    def copy(self) -> _Provided:
         return _Provided(self._h.copy())
 
 
@@ -89,7 +86,7 @@ def register_sm3(factory) -> bool:
             c = h.copy()
             if h.digest().hex() != expected or c.digest().hex() != expected:
                 return False
-    except Exception:  # noqa: BLE001 - a foreign object: any failure means "not usable"
+    except Exception:
         return False
     _SM3_PROVIDER = factory
     return True

@@ -6,10 +6,10 @@ public data only (the test signer in scripts/ is not used by the checker).
 """
 from __future__ import annotations
 
-from .._record import field, record
+from dataclasses import dataclass, field
 
 
-@record(eq=False)
+@dataclass(eq=False, slots=True)
 class Curve:
     """A short-Weierstrass curve y² = x³ + ax + b over GF(p) with base point G of order n."""
 
@@ -138,7 +138,7 @@ class Curve:
             jac.append(self._add_mixed(*jac[-1], x, y))
         if any(not Z for _X, _Y, Z in jac):  # only for a point of order <= 15; never on these curves
             raise ValueError("point of small order")
-        return [None] + self._batch_affine(jac)
+        return [None, *self._batch_affine(jac)]
 
     def _g_multiples(self) -> list:
         if self._gmult is None:
@@ -154,7 +154,7 @@ class Curve:
             prefix.append(acc)
             acc = acc * Z % p
         inv = pow(acc, -1, p)
-        out = [None] * len(points)
+        out: list[tuple[int, int] | None] = [None] * len(points)
         for i in range(len(points) - 1, -1, -1):
             X, Y, Z = points[i]
             zi = inv * prefix[i] % p  # 1 / Z_i

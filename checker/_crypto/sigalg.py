@@ -4,14 +4,12 @@ RSA PKCS#1 v1.5 and PSS, ECDSA (P-256/384/521), SM2-with-SM3.  See the package d
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
 
 from asn1crypto import algos, core, keys
 
-from .._record import record
-from . import DEFAULT_SM2_ID, MalformedCrypto, UnsupportedAlgorithm
-from . import ecdsa as _ecdsa
-from . import rsa as _rsa
-from . import sm2 as _sm2
+from . import DEFAULT_SM2_ID, MalformedCrypto, UnsupportedAlgorithm, ecdsa as _ecdsa, rsa as _rsa, sm2 as _sm2
 from .digest import name_for_oid
 from .ec import CURVES_BY_OID, SM2P256
 
@@ -52,14 +50,14 @@ _SIG_ALGS: dict[str, tuple[str, str | None]] = {
 
 
 class _AlgId(core.Sequence):
-    _fields = [("algorithm", core.ObjectIdentifier), ("parameters", core.Any, {"optional": True})]
+    _fields: ClassVar[list[tuple]] = [("algorithm", core.ObjectIdentifier), ("parameters", core.Any, {"optional": True})]
 
 
 class _SPKI(core.Sequence):
-    _fields = [("algorithm", _AlgId), ("public_key", core.OctetBitString)]
+    _fields: ClassVar[list[tuple]] = [("algorithm", _AlgId), ("public_key", core.OctetBitString)]
 
 
-@record(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PublicKey:
     """An RSA or EC public key taken from a SubjectPublicKeyInfo."""
 
@@ -79,6 +77,7 @@ class PublicKey:
     def describe(self) -> str:
         if self.kind == "rsa":
             return f"RSA-{self.bits}"
+        assert self.curve_oid is not None  # every EC key names its curve
         return "SM2" if self.curve_oid == OID_SM2 else CURVES_BY_OID[self.curve_oid].name
 
 
@@ -160,7 +159,7 @@ def _family(sig_alg_oid: str, digest_oid: str | None) -> tuple[str, str | None]:
     return family, dname
 
 
-@record(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PssParams:
     """RSASSA-PSS parameters (hash, MGF1 hash, salt length, trailer field)."""
 
@@ -222,11 +221,13 @@ def verify(sig_alg_oid: str, sig_params: bytes | None, spki_der: bytes, message:
         if key.bits < _rsa.MIN_BITS:
             raise UnsupportedAlgorithm(f"RSA key of {key.bits} bits")
         if family == "rsa":
+            assert dname is not None  # only RSASSA-PSS leaves its hash to the parameters
             return _rsa.verify_pkcs1v15(key.n, key.e, message, signature, dname)
         pp = parse_pss_params(sig_params)
         return _rsa.verify_pss(key.n, key.e, message, signature, pp.hash_name, pp.mgf_hash, pp.salt_len, pp.trailer)
     if key.kind != "ec":
         raise MalformedCrypto("EC/SM2 signature with a non-EC key")
+    assert dname is not None and key.curve_oid is not None and key.point is not None  # see _family, parse_public_key
     if family == "sm2" or (family == "ec" and key.curve_oid == OID_SM2):
         if key.curve_oid != OID_SM2:
             raise MalformedCrypto("SM2 signature with a non-SM2 key")

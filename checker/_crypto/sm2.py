@@ -9,6 +9,7 @@ from . import DEFAULT_SM2_ID
 from .digest import hash_bytes
 from .ec import SM2P256 as CURVE
 
+
 def _point(pub, curve=CURVE) -> tuple[int, int]:
     if isinstance(pub, tuple):
         x, y = pub

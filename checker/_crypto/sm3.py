@@ -51,7 +51,7 @@ def _build_compress():
         A, B, C, D, E, F, G, H = D, A, B, C, H, E, F, G
     L.append(f"    return (v[0] ^ {A}, v[1] ^ {B}, v[2] ^ {C}, v[3] ^ {D}, v[4] ^ {E}, v[5] ^ {F}, v[6] ^ {G}, v[7] ^ {H})")
     ns = {"_UNPACK": struct.Struct(">16I").unpack}
-    exec(compile("\n".join(L), "<sm3-unrolled>", "exec"), ns)  # noqa: S102 - generated from constants only
+    exec(compile("\n".join(L), "<sm3-unrolled>", "exec"), ns)
     return ns["_compress"]
 
 
@@ -90,7 +90,7 @@ class SM3:
         self._v = v
         self._buf = buf[n:]
 
-    def copy(self) -> "SM3":
+    def copy(self) -> SM3:
         c = SM3.__new__(SM3)
         c._v, c._buf, c._len = self._v, self._buf, self._len
         return c

@@ -21,15 +21,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from .._paths import DATA_DIR
-from .._record import record
 from . import CryptoError, MalformedCrypto
 from .x509 import Certificate, common_name, fingerprint, load_certificates, readable_name, verify_cert_signature
-
-TYPE_CHECKING = False  # typing is not imported at run time: the CLI's time is mostly imports
-if TYPE_CHECKING:
-    from typing import Iterable, Sequence
 
 _DATA = os.path.join(DATA_DIR, "trust")
 
@@ -49,7 +46,7 @@ MAX_WALK_NODES = 512  # path-building steps per validation
 ORIGINS = ("bundled", "demo", "site", "user", "cli")
 
 
-@record(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Anchor:
     """A trusted root certificate and where it came from (one of :data:`ORIGINS`)."""
 
@@ -74,7 +71,7 @@ def anchor_fields(anchor: Anchor | None) -> dict[str, str | None]:
     return {"anchor": anchor.name, "anchor_sha256": anchor.sha256, "anchor_origin": anchor.origin}
 
 
-@record(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChainResult:
     """The certification path found for a signer certificate and whether it is trusted."""
 
@@ -210,7 +207,7 @@ class RootRefused(CryptoError):
         self.params = params
 
 
-@record(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RootCandidate:
     """A CA certificate offered as an extra trust anchor, as shown before anyone confirms it."""
 
@@ -328,11 +325,11 @@ def expired_on(cert: Certificate, day: _dt.date | _dt.datetime | None) -> str | 
 
 def _aware(t: _dt.datetime | _dt.date | None) -> _dt.datetime:
     if t is None:
-        return _dt.datetime.now(_dt.timezone.utc)
+        return _dt.datetime.now(_dt.UTC)
     if not isinstance(t, _dt.datetime):
-        return _dt.datetime(t.year, t.month, t.day, 12, tzinfo=_dt.timezone.utc)
+        return _dt.datetime(t.year, t.month, t.day, 12, tzinfo=_dt.UTC)
     if t.tzinfo is None:
-        return t.replace(tzinfo=_dt.timezone.utc)
+        return t.replace(tzinfo=_dt.UTC)
     return t
 
 
@@ -371,7 +368,7 @@ class TrustStore:
             self._by_subject.setdefault(_name_key(a.cert.subject), []).append(a)
 
     @classmethod
-    def from_options(cls, options) -> "TrustStore":
+    def from_options(cls, options) -> TrustStore:
         """The anchors of every origin the options ask for, merged (see :data:`ORIGINS`).
 
         Raises MalformedCrypto (code TRUST_BAD_ANCHOR_FILE) for an unreadable extra root, and for
@@ -429,7 +426,7 @@ class TrustStore:
                 pool.append(c)
         return pool
 
-    def _no_path(self, cert: Certificate, pool: Sequence[Certificate], search: "_PathSearch") -> ChainResult:
+    def _no_path(self, cert: Certificate, pool: Sequence[Certificate], search: _PathSearch) -> ChainResult:
         """No path reaches an anchor: say why (forged link, too long) and show how far it went."""
         problems = ["TRUST_NO_ANCHOR"]
         details = [("TRUST_NO_ANCHOR", common_name(cert.issuer))]
@@ -561,9 +558,9 @@ class _PathSearch:
                 self.forged.append(readable_name(cur.subject))
                 continue
             if anchor is not None:
-                self.paths.append((path + [cand], anchor))
+                self.paths.append(([*path, cand], anchor))
             else:
-                self._walk(path + [cand], depth + 1)
+                self._walk([*path, cand], depth + 1)
 
 
 def _validity_and_extensions(c: Certificate, is_anchor: bool, when: _dt.datetime) -> list[tuple[str, str]]:

@@ -6,11 +6,10 @@ import hashlib
 import re
 
 from asn1crypto import x509
+from asn1crypto.x509 import Certificate
 
 from . import CryptoError, MalformedCrypto
 from .sigalg import verify as _verify
-
-Certificate = x509.Certificate
 
 _PEM_RE = re.compile(rb"-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----(.*?)-----END (?:X509 |TRUSTED )?CERTIFICATE-----", re.S)
 
@@ -35,8 +34,8 @@ def load_certificate(der: bytes) -> Certificate:
         cert = x509.Certificate.load(bytes(der), strict=True)
         check_name(cert["tbs_certificate"]["subject"])  # force parsing of the parts we use
         check_name(cert["tbs_certificate"]["issuer"])
-        cert["tbs_certificate"]["validity"].native
-        cert["tbs_certificate"]["serial_number"].native
+        _ = cert["tbs_certificate"]["validity"].native
+        _ = cert["tbs_certificate"]["serial_number"].native
         cert.public_key.dump()
         return cert
     except (ValueError, TypeError, KeyError, OverflowError) as exc:

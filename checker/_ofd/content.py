@@ -12,15 +12,15 @@ QR decoding; other formats (JBIG2, BMP, TIFF …) are reported.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 
-from .._record import record
 from .model import Document, Model
 from .xmlsafe import Node
 
 _MAX_SPLIT = 4096  # glyph positions handled per TextCode
 
 
-@record
+@dataclass(slots=True)
 class TextRun:
     """A run of text on an OFD page (TextObject) with its position and size."""
 
@@ -303,7 +303,7 @@ def _bmp_to_png(data: bytes) -> bytes | None:
             per = 8 // bpp
             mask = (1 << bpp) - 1
             idx = [(src[x // per] >> (8 - bpp * (x % per + 1))) & mask for x in range(w)]
-            px = b"".join(palette[i] for i in idx)
+            px = bytearray(b"".join(palette[i] for i in idx))
         rows.append(b"\0" + bytes(px))
 
     def chunk(t: bytes, body: bytes) -> bytes:

@@ -13,7 +13,8 @@ least one seal.  A file that is not is judged by what it is:
 """
 from __future__ import annotations
 
-from .._record import record
+from dataclasses import dataclass
+
 from ..result import UnprotectedArea
 from .model import Model, Page
 from .xmlsafe import Node
@@ -37,7 +38,7 @@ _MAX_BOXES = 64  # per file and page; beyond that one box around them all
 _A4 = (0.0, 0.0, 210.0, 297.0)
 
 
-@record
+@dataclass(slots=True)
 class Unprotected:
     """A file used to draw the document that no seal protects."""
 

@@ -18,8 +18,8 @@ falls back in that order (:meth:`Model.resolve`).  Every file is classified:
 from __future__ import annotations
 
 import posixpath
+from dataclasses import dataclass, field
 
-from .._record import field, record
 from ..errors import MalformedInput
 from .package import Package
 from .xmlsafe import Node, parse
@@ -27,7 +27,7 @@ from .xmlsafe import Node, parse
 VISIBLE, ATTACHMENT, METADATA, SIGNATURE = "visible", "attachment", "metadata", "signature"
 
 
-@record
+@dataclass(slots=True)
 class Media:
     """A multimedia resource of an OFD document (an image, by package path)."""
 
@@ -38,7 +38,7 @@ class Media:
     loc: str
 
 
-@record
+@dataclass(slots=True)
 class Page:
     """One OFD page: its content file, templates and page resources."""
 
@@ -49,7 +49,7 @@ class Page:
     res: list[str] = field(default_factory=list)  # PageRes files
 
 
-@record
+@dataclass(slots=True)
 class Document:
     """One OFD document of the package: pages, templates, media, annotations, signatures."""
 
@@ -63,7 +63,7 @@ class Document:
     box: tuple[float, float, float, float] | None = None  # PhysicalBox of CommonData/PageArea
 
 
-@record
+@dataclass(slots=True)
 class SigEntry:
     """A signature listed in Signatures.xml."""
 

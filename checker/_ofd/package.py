@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import struct
 import zlib
+from dataclasses import dataclass
 
-from .._record import record
 from ..errors import EncryptedInput, LimitExceeded, MalformedInput
 from ..limits import Limits
 
@@ -34,7 +34,7 @@ _CHUNK = 64 * 1024
 _RATIO_FLOOR = 1024 * 1024  # the ratio limit applies once an entry inflates past 1 MiB
 
 
-@record(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One ZIP entry of an OFD package, from the central directory."""
 
@@ -91,7 +91,7 @@ class Package:
         if len(data) < 22:
             raise MalformedInput("too short", code="OFD_ZIP_MALFORMED")
         pos = self._find_eocd()
-        (_, disk, cd_disk, n_disk, n_total, cd_size, cd_off, clen) = struct.unpack_from("<4sHHHHIIH", data, pos)
+        (_, disk, cd_disk, n_disk, n_total, cd_size, cd_off, _clen) = struct.unpack_from("<4sHHHHIIH", data, pos)
         if disk != cd_disk or n_disk != n_total:
             raise MalformedInput("multi-disk archive", code="OFD_ZIP_MALFORMED")
         cd_end = pos
@@ -177,7 +177,7 @@ class Package:
             nlen, xlen = struct.unpack_from("<HH", data, p + 26)
             spans.append((p, p + 30 + nlen + xlen + e.csize, e.name))
         spans.sort()
-        for (start, end, name), nxt in zip(spans, spans[1:] + [(cd_off, cd_off, "central directory")]):
+        for (_start, end, name), nxt in zip(spans, [*spans[1:], (cd_off, cd_off, "central directory")]):
             if end > nxt[0]:
                 raise MalformedInput(f"{name} overlaps {nxt[2]}", code="OFD_ZIP_MALFORMED")
 

@@ -41,10 +41,9 @@ as they are in the file.
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import dataclass, field
 
 from asn1crypto import core, parser
-
-from .._record import field, record
 
 
 class SesError(ValueError):
@@ -66,7 +65,7 @@ QUIRK_EVIDENCE = {
 }
 
 
-@record
+@dataclass(slots=True)
 class SealInfo:
     """An electronic seal (SESeal, GM/T 0031 v1 or GB/T 38540 v4) and its maker's signature."""
 
@@ -94,7 +93,7 @@ class SealInfo:
     quirks: list[Quirk] = field(default_factory=list)  # tolerated encodings
 
 
-@record
+@dataclass(slots=True)
 class SesSignature:
     """An electronic signature (SES_Signature) over an OFD's protected files."""
 
@@ -439,7 +438,7 @@ def _time(v, q: list[Quirk], what: str) -> _dt.datetime | None:
             q.append(("ENC_TIME_TYPE", {"field": what, "text": text.decode("ascii", "replace")}))
             return t
         if isinstance(t, _dt.datetime):
-            return t if t.tzinfo else t.replace(tzinfo=_dt.timezone.utc)
+            return t if t.tzinfo else t.replace(tzinfo=_dt.UTC)
         return None
     if isinstance(v, (core.BitString, core.OctetString)):
         return _parse_time_text(_bits(v, what, q))
@@ -472,7 +471,7 @@ def _parse_time_text(raw: bytes) -> _dt.datetime | None:
     for fmt, n in (("%Y%m%d%H%M%S", 14), ("%y%m%d%H%M%S", 12)):
         if len(digits) >= n:
             try:
-                return _dt.datetime.strptime(digits[:n], fmt).replace(tzinfo=_dt.timezone.utc)
+                return _dt.datetime.strptime(digits[:n], fmt).replace(tzinfo=_dt.UTC)
             except ValueError:
                 pass
     return None

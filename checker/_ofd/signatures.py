@@ -25,11 +25,10 @@ import binascii
 import datetime as _dt
 import hmac
 import re
+from dataclasses import dataclass, field
 
-from asn1crypto import core
-from asn1crypto import x509 as _x509
+from asn1crypto import core, x509 as _x509
 
-from .._record import field, record
 from .._signature_outcome import SignatureOutcome
 from ..errors import CheckerError
 from . import ses
@@ -50,7 +49,7 @@ _CHECK_METHODS = {
 }
 
 
-@record
+@dataclass(slots=True)
 class RefCheck:
     """One protected file of a signature: its recorded digest against the package."""
 
@@ -59,7 +58,7 @@ class RefCheck:
     status: str  # "ok" | "mismatch" | "missing"
 
 
-@record
+@dataclass(slots=True)
 class SigResult:
     """One OFD signature or seal: its entry, its references and what verification established."""
 
@@ -473,6 +472,6 @@ def _xml_time(text: str | None) -> _dt.datetime | None:
     if len(digits) < 14:
         return None
     try:
-        return _dt.datetime.strptime(digits[:14], "%Y%m%d%H%M%S").replace(tzinfo=_dt.timezone.utc)
+        return _dt.datetime.strptime(digits[:14], "%Y%m%d%H%M%S").replace(tzinfo=_dt.UTC)
     except ValueError:
         return None

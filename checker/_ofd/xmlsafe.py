@@ -25,7 +25,7 @@ _DECL = re.compile(rb"^(\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-
 
 
 class Node:
-    __slots__ = ("tag", "ns", "attrib", "children", "_text", "count")
+    __slots__ = ("_text", "attrib", "children", "count", "ns", "tag")
 
     def __init__(self, tag: str, ns: str, attrib: dict[str, str]) -> None:
         self.tag = tag
@@ -42,16 +42,16 @@ class Node:
     def get(self, name: str, default: str | None = None) -> str | None:
         return self.attrib.get(name, default)
 
-    def find(self, tag: str) -> "Node | None":
+    def find(self, tag: str) -> Node | None:
         for c in self.children:
             if c.tag == tag:
                 return c
         return None
 
-    def findall(self, tag: str) -> list["Node"]:
+    def findall(self, tag: str) -> list[Node]:
         return [c for c in self.children if c.tag == tag]
 
-    def path(self, *tags: str) -> list["Node"]:
+    def path(self, *tags: str) -> list[Node]:
         """All descendants along ``tags`` (each step: children with that local name)."""
         cur = [self]
         for t in tags:

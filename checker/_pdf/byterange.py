@@ -1,12 +1,12 @@
 """/ByteRange and /Contents checks (the structural half of a PDF signature)."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 
-from .._record import field, record
 from .objects import PdfString
 
 
-@record
+@dataclass(slots=True)
 class RangeCheck:
     """Whether a signature's /ByteRange covers the file as it must."""
 
@@ -37,7 +37,7 @@ def check_byterange(br, contents, data_len: int, revision_ends) -> RangeCheck:
     end = b0 + l2
     if end > data_len:
         return RangeCheck(False, "BR_BEYOND")
-    if not isinstance(contents, PdfString) or not contents.hex:
+    if not isinstance(contents, PdfString) or not contents.is_hex:
         return RangeCheck(False, "BR_CONTENTS")
     if contents.span != (l1, b0):
         return RangeCheck(False, "BR_GAP")

@@ -22,12 +22,12 @@ Policy (stricter than pyHanko's default DiffPolicy where in doubt; see tests/tes
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 
-from .._record import field, record
 from .. import messages
 from ..errors import LimitExceeded
 from .fields import walk_fields
-from .objects import OBJ_HEADER, Name, PdfDict, PdfString, Ref, Stream
+from .objects import OBJ_HEADER, Name, PdfDict, Ref, Stream
 from .xref import _tolerate_ws
 
 
@@ -37,7 +37,7 @@ def wording(key: str, params: dict) -> tuple[str, str]:
     return messages.render(msg.en, params), messages.render(msg.zh, params)
 
 
-@record
+@dataclass(slots=True)
 class Problem:
     """A change after signing that matters (or may matter) for the signature."""
 
@@ -55,7 +55,7 @@ class Problem:
         return wording(self.key, self.params)[1]
 
 
-@record
+@dataclass(slots=True)
 class ChangeReport:
     """The changes made by the revisions after a signature: harmful and harmless ones."""
 
@@ -118,7 +118,7 @@ def same(a, b, depth: int = 0) -> bool:
 # roles of the objects of one revision
 
 
-@record
+@dataclass(slots=True)
 class Roles:
     """Object numbers of the document's structural objects (catalog, pages, form, …)."""
 
@@ -549,7 +549,7 @@ class ChangeAnalysis:
             r.fail("PDF_FORM_CHANGED", "FIELDS_REMOVED")
             return
         for ref in nf[len(of):]:
-            if not isinstance(ref, Ref) or ref.num in self.signed.map and self.pdf.full_loc(self.signed, ref.num) is not None:
+            if not isinstance(ref, Ref) or (ref.num in self.signed.map and self.pdf.full_loc(self.signed, ref.num) is not None):
                 r.fail("PDF_FORM_CHANGED", "FIELD_ADDED", num=getattr(ref, "num", "?"))
                 continue
             d = self.pdf.get(self.final, ref)

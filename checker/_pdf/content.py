@@ -12,6 +12,7 @@ tokens per stream, optionally a :class:`TokenBudget` shared by all streams of a 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..errors import LimitExceeded
 from .objects import Name
@@ -107,13 +108,16 @@ def _skip_inline_image(data: bytes, pos: int, d: dict) -> int:
         length = None
         if not d.get("F", d.get("Filter")):
             w, h = d.get("W", d.get("Width")), d.get("H", d.get("Height"))
+            bpc: Any
+            comps: int | None
             if d.get("IM", d.get("ImageMask")) is True:
                 bpc, comps = 1, 1
             else:
                 bpc = d.get("BPC", d.get("BitsPerComponent"))
                 cs = d.get("CS", d.get("ColorSpace"))
                 comps = _COMPONENTS.get(cs) if isinstance(cs, str) else (1 if isinstance(cs, list) else None)
-            if all(type(v) is float and 0 < v <= 1 << 20 for v in (w, h, bpc)) and comps:
+            if type(w) is float and type(h) is float and type(bpc) is float and comps and all(
+                    0 < v <= 1 << 20 for v in (w, h, bpc)):
                 length = h * ((int(w) * comps * int(bpc) + 7) // 8)
     if length is not None:
         end = start + int(length)
@@ -256,4 +260,4 @@ def _inline_image(data: bytes, pos: int, budget: int) -> int:
     return len(data)
 
 
-__all__ = ["parse_ops", "literal"]
+__all__ = ["literal", "parse_ops"]

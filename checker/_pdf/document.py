@@ -33,10 +33,10 @@ class PdfFile:
         self._views: dict[int, RevisionView] = {}
         self._objs: dict[tuple, object] = {}
         self._spans: dict[tuple, tuple[int, int]] = {}
-        self._objstm: dict[tuple, tuple[list, bytes, int]] = {}
+        self._objstm: dict[tuple, tuple[list[tuple[int, int]], list]] = {}
         # a signed range may end right after %%EOF, after its EOL, or anywhere in a short run of
         # blanks that follows (writers differ); all of these name the same revision
-        self.revision_ends = {}
+        self.revision_ends: dict[int, int] = {}
         for a, b in self.eofs:
             p = a
             while True:
@@ -107,13 +107,13 @@ class PdfFile:
             return None
         if loc[0] == "c":
             sloc = view.map.get(loc[1])
-            return loc + (sloc,)
+            return (*loc, sloc)
         return loc
 
     def at(self, view: RevisionView, num: int, loc, depth: int = 0):
         if loc[0] == "c" and len(loc) == 3:
-            loc = loc + (view.map.get(loc[1]),)
-        key = (num,) + loc
+            loc = (*loc, view.map.get(loc[1]))
+        key = (num, *loc)
         if key in self._objs:
             val = self._objs[key]
             self._check_end(view, key)
@@ -136,7 +136,7 @@ class PdfFile:
 
     def span(self, view: RevisionView, num: int):
         loc = self.full_loc(view, num)
-        return None if loc is None else self._spans.get((num,) + loc)
+        return None if loc is None else self._spans.get((num, *loc))
 
     def _check_end(self, view, key) -> None:
         sp = self._spans.get(key)
@@ -154,7 +154,7 @@ class PdfFile:
         m = OBJ_HEADER.match(data, p)
         if not m:
             raise MalformedInput(f"xref offset of object {num} does not point at an object")
-        n, g, val, q = parse_indirect(self.parser, p, expect_num=num)
+        _n, g, val, q = parse_indirect(self.parser, p, expect_num=num)
         if g != gen:
             raise MalformedInput(f"object {num}: generation differs from the xref")
         if isinstance(val, PdfDict) and q < len(data) and data.startswith(b"stream", q):
@@ -170,7 +170,7 @@ class PdfFile:
         stm_num, idx, sloc = loc[1], loc[2], loc[3]
         if sloc is None or sloc[0] != "n":
             raise MalformedInput(f"object stream {stm_num} of object {num} missing")
-        key = (stm_num,) + sloc
+        key = (stm_num, *sloc)
         entry = self._objstm.get(key)
         if entry is None:
             stm = self.at(view, stm_num, sloc, depth + 1)

@@ -1,15 +1,15 @@
 """AcroForm field tree walk: signature fields, their widgets and values (bounded)."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 
-from .._record import field, record
 from ..errors import LimitExceeded, MalformedInput
 from .objects import PdfDict, Ref
 
 _MAX_FIELDS = 10_000
 
 
-@record
+@dataclass(slots=True)
 class FieldInfo:
     """One AcroForm field: name, type, value and widgets."""
 

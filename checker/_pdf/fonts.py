@@ -18,11 +18,11 @@ from __future__ import annotations
 import array
 import bisect
 import sys
+from collections.abc import Sequence
 
 from ..errors import LimitExceeded
 from .content import parse_ops
 from .objects import Name, PdfDict, Stream
-
 
 _LITTLE = sys.byteorder == "little"
 
@@ -156,6 +156,12 @@ def base_encoding(name: str) -> list[str] | None:
     return _ENCODINGS.get(name)
 
 
+def standard_encoding() -> list[str]:
+    table = base_encoding("StandardEncoding")
+    assert table is not None
+    return table
+
+
 # ---- widths of the standard 14 fonts (Adobe Core 14 AFM files), for fonts without /Widths --------
 
 _AFM = {
@@ -212,12 +218,12 @@ class ToUnicode:
 
     def __init__(self) -> None:
         self.single: dict[int, str] = {}
-        self.ranges: list[tuple[int, int, object]] = []  # (lo, hi, dst bytes | list of bytes)
+        self.ranges: list[tuple[int, int, bytes | list[bytes]]] = []  # (lo, hi, dst bytes | list of bytes)
         self._los: list[int] = []
         self._memo: dict[int, str | None] = {}
 
     @classmethod
-    def parse(cls, data: bytes, max_tokens: int, budget=None) -> "ToUnicode":
+    def parse(cls, data: bytes, max_tokens: int, budget=None) -> ToUnicode:
         self = cls()
         for op, args in parse_ops(data, max_tokens, budget=budget):
             if op == "endbfchar":
@@ -233,7 +239,7 @@ class ToUnicode:
                     if not (isinstance(lo, bytes) and isinstance(hi, bytes) and 0 < len(lo) <= 4 and 0 < len(hi) <= 4):
                         continue
                     a, b = int.from_bytes(lo, "big"), int.from_bytes(hi, "big")
-                    if a <= b and (isinstance(dst, bytes) and 0 < len(dst) <= 64 or isinstance(dst, list)):
+                    if a <= b and ((isinstance(dst, bytes) and 0 < len(dst) <= 64) or isinstance(dst, list)):
                         self.ranges.append((a, b, dst))
         self.ranges.sort(key=lambda r: r[0])
         self._los = [r[0] for r in self.ranges]
@@ -341,7 +347,7 @@ class _UnsupportedFont(Font):
 class CompositeFont(Font):
     """Type0 with 2-byte codes: Identity-H/V through /ToUnicode, or Uni…-UCS2/UTF16 CMaps as UTF-16BE."""
 
-    def __init__(self, tounicode: ToUnicode | None, utf16: bool, widths: "CidWidths", vertical: bool,
+    def __init__(self, tounicode: ToUnicode | None, utf16: bool, widths: CidWidths, vertical: bool,
                  v_advance: float) -> None:
         self.tu = tounicode
         self.utf16 = utf16
@@ -421,7 +427,7 @@ class CidWidths:
         self.ranges.sort(key=lambda t: t[0])
         self._los = [t[0] for t in self.ranges]
 
-    def total(self, codes: list[int]) -> float:
+    def total(self, codes: Sequence[int]) -> float:
         single = self.single
         if not self.ranges:
             d = self.default
@@ -519,7 +525,7 @@ class FontLoader:
         plain = base.split("+", 1)[-1]
         builtin = None
         if isinstance(enc, Name):
-            codes = list(base_encoding(enc) or base_encoding("StandardEncoding"))
+            codes = list(base_encoding(enc) or standard_encoding())
         else:
             bname = r(enc.get("BaseEncoding")) if isinstance(enc, PdfDict) else None
             table = base_encoding(bname) if isinstance(bname, Name) else None
@@ -527,7 +533,7 @@ class FontLoader:
                 builtin = self._builtin(fd, desc)
                 if not builtin and tu is None and plain.startswith(("Symbol", "ZapfDingbats")):
                     raise Unsupported(f"font /{plain} without a /ToUnicode map")
-                table = base_encoding("StandardEncoding")
+                table = standard_encoding()
             codes = list(table)
             if builtin:
                 for c, t in builtin.items():
@@ -549,8 +555,8 @@ class FontLoader:
                 if t is not None:
                     codes[c] = t
         unknown = {c for c in range(256) if codes[c] is None}
-        table = {c: t for c, t in enumerate(codes) if t is not None and t != chr(c)}
-        return SimpleFont(table, unknown, self._simple_widths(fd, desc, plain, codes),
+        mapped = {c: t for c, t in enumerate(codes) if t is not None and t != chr(c)}
+        return SimpleFont(mapped, unknown, self._simple_widths(fd, desc, plain, codes),
                           f"font /{plain}: a glyph name we cannot map")
 
     def _builtin(self, fd: PdfDict, desc: PdfDict) -> dict[int, str | None] | None:
@@ -593,7 +599,7 @@ _DEFAULT: list[Font] = []
 def _default_font() -> Font:
     """For a font resource that is missing or not a dictionary: StandardEncoding, 500 units wide."""
     if not _DEFAULT:
-        std = base_encoding("StandardEncoding")
+        std = standard_encoding()
         _DEFAULT.append(SimpleFont({c: t for c, t in enumerate(std) if t != chr(c)}, set(), [500.0] * 256))
     return _DEFAULT[0]
 
@@ -602,4 +608,4 @@ def default_font() -> Font:
     return _default_font()
 
 
-__all__ = ["Font", "FontLoader", "ToUnicode", "Unsupported", "glyph_unicode", "base_encoding", "default_font"]
+__all__ = ["Font", "FontLoader", "ToUnicode", "Unsupported", "base_encoding", "default_font", "glyph_unicode"]

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import namedtuple
-
-TYPE_CHECKING = False  # typing is not imported at run time: the CLI's time is mostly imports
-if TYPE_CHECKING:
-    from typing import Any
+from typing import Any
 
 from ..errors import LimitExceeded, MalformedInput
 
@@ -47,10 +44,10 @@ class Name(str):
 
 
 class PdfString(bytes):
-    """A literal or hex string; ``span`` is its byte range in the file, ``hex`` its form."""
+    """A literal or hex string; ``span`` is its byte range in the file, ``is_hex`` its form."""
 
     span: tuple[int, int] = (0, 0)
-    hex: bool = False
+    is_hex: bool = False
 
 
 class PdfDict(dict):
@@ -60,7 +57,7 @@ class PdfDict(dict):
 class Stream:
     """A stream object: its dictionary and the raw (still encoded) data span."""
 
-    __slots__ = ("dict", "start", "end", "data")
+    __slots__ = ("data", "dict", "end", "start")
 
     def __init__(self, d: PdfDict, start: int, end: int, data: bytes | memoryview) -> None:
         self.dict = d
@@ -85,7 +82,9 @@ class Keyword(str):
 
 
 def skip_ws(data, pos: int) -> int:
-    return _SKIP.match(data, pos).end()
+    m = _SKIP.match(data, pos)
+    assert m is not None  # the pattern also matches the empty string
+    return m.end()
 
 
 class Parser:
@@ -99,7 +98,7 @@ class Parser:
 
     def parse(self, pos: int, depth: int = 0) -> tuple[Any, int]:
         data = self.data
-        pos = _SKIP.match(data, pos).end()
+        pos = skip_ws(data, pos)
         if pos >= len(data):
             raise MalformedInput("unexpected end of file while parsing an object")
         self.items += 1
@@ -125,7 +124,7 @@ class Parser:
             out: list = []
             p = pos + 1
             while True:
-                p = _SKIP.match(data, p).end()
+                p = skip_ws(data, p)
                 if p >= len(data):
                     raise MalformedInput("unterminated array")
                 if data[p] == 0x5D:
@@ -176,7 +175,7 @@ class Parser:
         d = PdfDict()
         p = pos + 2
         while True:
-            p = _SKIP.match(data, p).end()
+            p = skip_ws(data, p)
             if p >= len(data):
                 raise MalformedInput("unterminated dictionary")
             if data[p] == 0x3E:
@@ -198,6 +197,7 @@ class Parser:
     def _hex(self, pos: int) -> tuple[PdfString, int]:
         data = self.data
         m = _HEX_BODY.match(data, pos + 1)
+        assert m is not None  # the pattern also matches the empty string
         end = m.end()
         if end >= len(data) or data[end] != 0x3E:
             raise MalformedInput(f"bad hex string at offset {pos}")
@@ -206,7 +206,7 @@ class Parser:
             body += b"0"
         s = PdfString(bytes.fromhex(body.decode("ascii")))
         s.span = (pos, end + 1)
-        s.hex = True
+        s.is_hex = True
         return s, end + 1
 
     def _literal(self, pos: int) -> tuple[PdfString, int]:
@@ -273,7 +273,7 @@ def parse_indirect(parser: Parser, pos: int, expect_num: int | None = None):
     val, p = parser.parse(m.end())
     if isinstance(val, Keyword):
         raise MalformedInput(f"object {num} has no value")
-    q = _SKIP.match(data, p).end()
+    q = skip_ws(data, p)
     if isinstance(val, PdfDict) and data.startswith(b"stream", q):
         return num, gen, val, q  # caller finishes the stream (needs /Length)
     if not data.startswith(b"endobj", q):
@@ -281,7 +281,7 @@ def parse_indirect(parser: Parser, pos: int, expect_num: int | None = None):
     return num, gen, val, q + 6
 
 
-def finish_stream(data, d: PdfDict, q: int, length: int, num: int) -> tuple[Stream, int]:
+def finish_stream(data, d: PdfDict, q: int, length: object, num: int) -> tuple[Stream, int]:
     """``q`` points at ``stream``; returns the stream and the offset after ``endobj``."""
     p = q + 6
     if data[p:p + 2] == b"\r\n":
@@ -293,8 +293,7 @@ def finish_stream(data, d: PdfDict, q: int, length: int, num: int) -> tuple[Stre
     if not isinstance(length, int) or isinstance(length, bool) or length < 0 or p + length > len(data):
         raise MalformedInput(f"bad /Length of stream object {num}")
     end = p + length
-    r = _SKIP.match(data, end).end()  # EOL before endstream (and tolerate comments? no: only WS)
-    r = end
+    r = end  # white space before endstream (comments are not tolerated here)
     while r < len(data) and data[r] in _WS_SET:
         r += 1
     if not data.startswith(b"endstream", r):

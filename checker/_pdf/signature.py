@@ -9,8 +9,10 @@ changed after it.  Each step records its facts in a :class:`SignatureOutcome`; t
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from .._context import Context
-from .._record import record
 from .._signature_outcome import SignatureOutcome, conclude
 from ..errors import LimitExceeded, MalformedInput
 from ..result import SignatureReport, UnprotectedArea
@@ -22,15 +24,11 @@ from .seal import SUBFILTERS_SES, verify_ses
 from .sigverify import SUBFILTER_SHA1, SUBFILTER_TS, SUBFILTERS_CMS, verify_cms
 from .xref import RevisionView
 
-TYPE_CHECKING = False  # typing is not imported at run time: the CLI's time is mostly imports
-if TYPE_CHECKING:
-    from typing import Any
-
 WS = b" \t\r\n\f\x00"
 _WHAT = ("the signed byte ranges of the file", "签名覆盖的文件内容")
 
 
-@record
+@dataclass(slots=True)
 class _Signed:
     """Where a signature sits: its revision and the byte ranges it signs."""
 

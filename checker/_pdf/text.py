@@ -339,7 +339,7 @@ class _Reader:
         ctm = _mul(m6, gs[0])
         self._active.add(id(stream))
         try:
-            self._run(ops, res if isinstance(res, PdfDict) else resources, (ctm,) + gs[1:], runs, depth + 1)
+            self._run(ops, res if isinstance(res, PdfDict) else resources, (ctm, *gs[1:]), runs, depth + 1)
         finally:
             self._active.discard(id(stream))
 
@@ -407,7 +407,7 @@ def _group_lines(runs: list[list]) -> list[str]:
     out = []
     for _, _, _, parts in lines:
         parts.sort(key=lambda t: t[0])
-        buf = []
+        buf: list[str] = []
         prev_end = None
         prev_space = 0.0
         for u, ue, space, text in parts:

@@ -12,10 +12,18 @@ loop, a bogus offset or an ambiguous hybrid entry raise :class:`MalformedInput`.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from .._record import field, record
 from ..errors import LimitExceeded, MalformedInput
-from .objects import Name, Parser, PdfDict, Stream, finish_stream, parse_indirect, skip_ws
+from .objects import (
+    Name,
+    Parser,
+    PdfDict,
+    Stream,
+    finish_stream,
+    parse_indirect,
+    skip_ws,
+)
 from .streams import DecodeBudget, decode_stream
 
 _EOF = re.compile(rb"%%EOF(\r\n|\r|\n)?")
@@ -24,7 +32,7 @@ _TABLE_ROW = re.compile(rb"(\d{10}) (\d{5}) ([nf])(?: \r| \n|\r\n| ?\n| ?\r|  )"
 _SUBSECTION = re.compile(rb"(\d{1,20})[ \t]+(\d{1,20})[ \t]*(?:\r\n|\r|\n)")
 
 
-@record
+@dataclass(slots=True)
 class XrefSection:
     """One cross-reference section (table, stream or hybrid) and its trailer."""
 
@@ -39,7 +47,7 @@ class XrefSection:
     xrefstm_end: int = 0
 
 
-@record
+@dataclass(slots=True)
 class RevisionView:
     """The objects of the file as one revision saw them (data[:end])."""
 
@@ -150,7 +158,7 @@ class XrefReader:
 
     def _stream(self, offset: int) -> XrefSection:
         data = self.data
-        num, gen, d, q = parse_indirect(self.parser, offset)
+        num, _gen, d, q = parse_indirect(self.parser, offset)
         if not isinstance(d, PdfDict) or d.get("Type") != "XRef":
             raise MalformedInput(f"no xref table or xref stream at offset {offset}")
         length = d.get("Length")
@@ -238,4 +246,4 @@ def _prev(trailer: PdfDict) -> int | None:
     return p
 
 
-__all__ = ["XrefReader", "XrefSection", "RevisionView", "eof_ends", "last_startxref", "Name", "Stream"]
+__all__ = ["Name", "RevisionView", "Stream", "XrefReader", "XrefSection", "eof_ends", "last_startxref"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import Iterable
+from collections.abc import Iterable
 
 from asn1crypto import cms, core, tsp
 
@@ -103,7 +103,7 @@ def sign_detached(
             _attr("1.2.840.113549.1.9.3", cms.ContentType(content_type_attr_override or ctype)),
             _attr("1.2.840.113549.1.9.4", core.OctetString(message_digest_override or md)),
         ]
-        st = signing_time or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        st = signing_time or dt.datetime.now(dt.UTC).replace(microsecond=0)
         items.append(_attr("1.2.840.113549.1.9.5", cms.Time(name="utc_time", value=st)))
         if ess:
             items.append(_attr("1.2.840.113549.1.9.16.2.47", tsp.SigningCertificateV2({
@@ -171,7 +171,7 @@ def timestamp_token(
     """An RFC 3161 TimeStampToken (ContentInfo) over ``data`` from test TSA ``tsa``."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
         data = b"".join(bytes(c) for c in data)
-    gt = gen_time or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    gt = gen_time or dt.datetime.now(dt.UTC).replace(microsecond=0)
     tst = tsp.TSTInfo({
         "version": "v1",
         "policy": "1.2.3.4.1",

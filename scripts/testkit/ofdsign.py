@@ -54,7 +54,7 @@ SM2_SM3 = "1.2.156.10197.1.501"
 SHA256_RSA = "1.2.840.113549.1.1.11"
 SM3_OID = "1.2.156.10197.1.401"
 SHA256_OID = "2.16.840.1.101.3.4.2.1"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 # -- tiny DER helpers ------------------------------------------------------------------
 
@@ -267,7 +267,7 @@ def _signature_xml(refs: list[tuple[str, bytes]], *, method_oid: str, check_meth
             f"<ofd:SignatureDateTime>{when.astimezone(UTC).strftime('%Y%m%d%H%M%SZ')}</ofd:SignatureDateTime>"
             f'<ofd:References CheckMethod="{cm}">{ref_xml}</ofd:References>{stamp}{seal}'
             f"</ofd:SignedInfo><ofd:SignedValue>/{sign_dir}/SignedValue.dat</ofd:SignedValue>"
-            f"</ofd:Signature>").encode("utf-8")
+            f"</ofd:Signature>").encode()
 
 
 def _prepare(data: bytes, sig_type: str, protect, check_method: str):
@@ -325,7 +325,7 @@ def seal_ofd(
     sig_xml = _signature_xml(refs, method_oid=sig_oid, check_method=check_method, when=when, sign_dir=sign_dir,
                              page=page, boundary=boundary, seal_loc=seal_loc, sig_id=n)
     files[f"{sign_dir}/Signature.xml"] = sig_xml
-    ses_der, tbs, value = build_ses_signature(seal_der, _digest(dname, sig_xml), key, cert_der, version=version,
+    ses_der, _tbs, value = build_ses_signature(seal_der, _digest(dname, sig_xml), key, cert_der, version=version,
                                               alg=alg, sign_time=when, property_info=f"/{sign_dir}/Signature.xml")
     if tsa is not None:
         if version != "v4":

@@ -19,13 +19,20 @@ FORGED = ["示例 证书 (DEMO)", "姓名：李四（伪造）"]
 GENUINE = ["示例 证书 (DEMO)", "姓名：张三"]
 
 
+def _found(pattern: bytes, data: bytes) -> re.Match[bytes]:
+    """``re.search`` for a part the builders know is there (AssertionError otherwise)."""
+    m = re.search(pattern, data)
+    assert m is not None, pattern
+    return m
+
+
 def _content_num(data: bytes) -> int:
     info = ps.inspect(data)
     page = ps.raw_object(data, info.page_nums[0])
-    return int(re.search(rb"/Contents\s+(\d+)\s+0\s+R", page).group(1))
+    return int(_found(rb"/Contents\s+(\d+)\s+0\s+R", page).group(1))
 
 
-def _forged_content_stream() -> bytes:
+def _forged_content_stream() -> tuple[bytes, bytes, bytes]:
     """A content stream drawing the forged text with the victim's font (CIDs of FORGED)."""
     forged = ps.base_pdf(FORGED)
     num = _content_num(forged)
@@ -33,8 +40,8 @@ def _forged_content_stream() -> bytes:
 
 
 def _sig_region(data: bytes) -> tuple[int, int, int, int]:
-    br = [int(x) for x in re.findall(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]", data)[-1]]
-    return tuple(br)
+    a, b, c, d = (int(x) for x in re.findall(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]", data)[-1])
+    return a, b, c, d
 
 
 # ---------------------------------------------------------------------------
@@ -53,7 +60,7 @@ def usf_variants(victim_signed: bytes) -> dict[str, bytes]:
     real_cms = bytes.fromhex(_contents_hex(victim_signed).decode())
     templ = ps.sign_pdf(forged, signed_cms=lambda chunks: real_cms)
     out["usf-copied-cms"] = templ  # digest cannot match: signature of another document
-    a0, l1, b0, l2 = _sig_region(templ)
+    _a0, l1, b0, l2 = _sig_region(templ)
     br_text = re.findall(rb"/ByteRange\s*\[[^\]]*\]", templ)[-1]
     pos = templ.rindex(br_text)
 
@@ -80,7 +87,7 @@ def usf_variants(victim_signed: bytes) -> dict[str, bytes]:
 
 def _contents_hex(data: bytes) -> bytes:
     """The hex of the DER CMS in /Contents, without the zero padding (cut by the DER length)."""
-    a0, l1, b0, l2 = _sig_region(data)
+    _a0, l1, b0, _l2 = _sig_region(data)
     raw = bytes.fromhex(data[l1 + 1:b0 - 1].decode())
     n = raw[1]
     total = 2 + n if n < 0x80 else 2 + (n & 0x7F) + int.from_bytes(raw[2:2 + (n & 0x7F)], "big")
@@ -119,14 +126,15 @@ def isa_no_prev(signed: bytes) -> bytes:
     content, tounicode, _ = _forged_content_stream()
     num = _content_num(signed)
     info = ps.inspect(signed)
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     r = PdfReader(io.BytesIO(signed), strict=False)
     data = signed
     out = bytearray(data)
     offsets = {}
-    for gen, table in r.xref.items():
+    for _gen, table in r.xref.items():
         offsets.update(table)
     offsets.pop(0, None)
     new = {}
@@ -138,7 +146,7 @@ def isa_no_prev(signed: bytes) -> bytes:
 
     buf = _io.BytesIO()
     buf.write(bytes(out))
-    trailer = b"/Root %d 0 R /Info %d 0 R" % (info.root, info.info)
+    trailer = info.trailer_refs()
     ps._write_xref(buf, offsets, info.size, trailer, None, False)
     return buf.getvalue()
 
@@ -147,7 +155,7 @@ def isa_add_page(signed: bytes) -> bytes:
     """Adds a second (forged) page by rewriting the page tree."""
     info = ps.inspect(signed)
     n = info.size
-    content, tounicode, _ = _forged_content_stream()
+    content, _tounicode, _ = _forged_content_stream()
     pages_num = 2
     objs = {
         n: content.replace(b"<< /Length", b"<< /Length", 1),
@@ -168,7 +176,7 @@ def isa_open_action(signed: bytes) -> bytes:
 def isa_need_appearances(signed: bytes) -> bytes:
     info = ps.inspect(signed)
     root = ps.raw_object(signed, info.root)
-    af = int(re.search(rb"/AcroForm\s+(\d+)", root).group(1))
+    af = int(_found(rb"/AcroForm\s+(\d+)", root).group(1))
     return ps.append_update(signed, {af: ps.add_keys(ps.raw_object(signed, af), b"/NeedAppearances true")})
 
 
@@ -176,7 +184,7 @@ def isa_new_root(signed: bytes) -> bytes:
     """A new catalog object (new number) with a forged page tree; the trailer points to it."""
     info = ps.inspect(signed)
     n = info.size
-    content, tounicode, _ = _forged_content_stream()
+    content, _tounicode, _ = _forged_content_stream()
     objs = {
         n: b"<< /Type /Catalog /Pages %d 0 R >>" % (n + 1),
         n + 1: b"<< /Type /Pages /Kids [%d 0 R] /Count 1 >>" % (n + 2),
@@ -211,10 +219,10 @@ def swa(signed_contents_first: bytes) -> bytes:
     num = _content_num(S)
     r = PdfReader(io.BytesIO(S), strict=False)
     offsets = {}
-    for gen, table in sorted(r.xref.items()):
-        offsets.update(table)
+    for _gen, section in sorted(r.xref.items()):
+        offsets.update(section)
     offsets.pop(0, None)
-    trailer = b"/Root %d 0 R /Info %d 0 R" % (info.root, info.info)
+    trailer = info.trailer_refs()
 
     def table(offs) -> bytes:
         buf = io.BytesIO()
@@ -267,7 +275,7 @@ def shadow_hide(signed: bytes) -> bytes:
     """Remove the overlay by redefining its stream as empty."""
     info = ps.inspect(signed)
     page = ps.raw_object(signed, info.page_nums[0])
-    overlay = int(re.search(rb"/Contents\s*\[\s*\d+\s+0\s+R\s+(\d+)\s+0\s+R", page).group(1))
+    overlay = int(_found(rb"/Contents\s*\[\s*\d+\s+0\s+R\s+(\d+)\s+0\s+R", page).group(1))
     return ps.append_update(signed, {overlay: ps.stream_obj(b"")})
 
 
@@ -303,7 +311,7 @@ def shadow_hide_and_replace(signed: bytes) -> bytes:
 
     buf = io.BytesIO()
     buf.write(signed)
-    trailer = b"/Root %d 0 R /Info %d 0 R" % (info.root, info.info)
+    trailer = info.trailer_refs()
     ps._write_xref(buf, {num: forged_off, 6: forged6}, info.size, trailer, info.startxref, False)
     return buf.getvalue()
 
@@ -345,14 +353,14 @@ def sneaky_signature(signed: bytes, attacker_pki, sign: bool = True) -> bytes:
     page_num = info.page_nums[0]
     page = ps.raw_object(signed, page_num)
     root = ps.raw_object(signed, info.root)
-    af_num = int(re.search(rb"/AcroForm\s+(\d+)", root).group(1))
+    af_num = int(_found(rb"/AcroForm\s+(\d+)", root).group(1))
     af = ps.raw_object(signed, af_num)
-    fm = re.search(rb"/Fields\s*\[([^\]]*)\]", af)
+    fm = _found(rb"/Fields\s*\[([^\]]*)\]", af)
     af = af[:fm.start()] + b"/Fields [" + fm.group(1) + b" %d 0 R]" % n + af[fm.end():]
     ap = ps.stream_obj(b"q 1 1 1 rg 0 0 400 40 re f Q", b" /Type /XObject /Subtype /Form /BBox [0 0 400 40]")
     fld = (b"<< /FT /Sig /T (Sneaky) /Type /Annot /Subtype /Widget /Rect [40 740 440 780] /F 4 "
            b"/AP << /N %d 0 R >> /P %d 0 R >>" % (n + 1, page_num))
-    am = re.search(rb"/Annots\s*\[([^\]]*)\]", page)
+    am = _found(rb"/Annots\s*\[([^\]]*)\]", page)
     page2 = page[:am.start()] + b"/Annots [" + am.group(1) + b" %d 0 R]" % n + page[am.end():]
     return ps.append_update(signed, {n: fld, n + 1: ap, af_num: af, page_num: page2})
 
@@ -361,7 +369,7 @@ def remove_signature(signed: bytes, forged: bool = True) -> bytes:
     """Drop the signature field from the form (and change the content)."""
     info = ps.inspect(signed)
     root = ps.raw_object(signed, info.root)
-    af_num = int(re.search(rb"/AcroForm\s+(\d+)", root).group(1))
+    af_num = int(_found(rb"/AcroForm\s+(\d+)", root).group(1))
     af = re.sub(rb"/Fields\s*\[[^\]]*\]", b"/Fields []", ps.raw_object(signed, af_num))
     objs = {af_num: af}
     if forged:
@@ -376,7 +384,7 @@ def hybrid_conflict(signed: bytes) -> bytes:
     import io
     import zlib
 
-    content, tounicode, _ = _forged_content_stream()
+    content, _tounicode, _ = _forged_content_stream()
     num = _content_num(signed)
     info = ps.inspect(signed)
     out = bytearray(signed)
@@ -392,7 +400,7 @@ def hybrid_conflict(signed: bytes) -> bytes:
     orig = [m.start() for m in re.finditer(rb"(?<![0-9])%d 0 obj" % num, signed)][-1]
     buf = io.BytesIO()
     buf.write(bytes(out))
-    trailer = b"/Root %d 0 R /Info %d 0 R /XRefStm %d" % (info.root, info.info, xs_off)
+    trailer = info.trailer_refs() + b" /XRefStm %d" % xs_off
     ps._write_xref(buf, {num: orig}, xs_num + 1, trailer, info.startxref, False)
     return buf.getvalue()
 
@@ -403,4 +411,4 @@ def docmdp_p1_then_sign(certified_p1: bytes, other_pki) -> bytes:
 
 
 def trailing_garbage(signed: bytes) -> bytes:
-    return signed + "\n% appended note without structure: forged value 李四\n".encode("utf-8")
+    return signed + "\n% appended note without structure: forged value 李四\n".encode()

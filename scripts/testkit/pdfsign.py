@@ -16,6 +16,7 @@ import io
 import re
 import zlib
 from dataclasses import dataclass
+from typing import Any, cast
 
 from . import cms as tcms
 
@@ -77,10 +78,10 @@ def base_pdf(lines=("Sample certificate (DEMO)",), *, pages: int = 1, compress: 
                b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>")
     kids = []
     n = 8
-    for p in range(pages):
+    for _p in range(pages):
         content = [b"BT /F1 14 Tf 50 780 Td 18 TL"]
         for ln in lines:
-            content.append(b"<" + "".join("%04X" % cid_of[c] for c in ln).encode() + b"> Tj T*")
+            content.append(b"<" + "".join(f"{cid_of[c]:04X}" for c in ln).encode() + b"> Tj T*")
         content.append(b"ET")
         objs[n] = stream_obj(b"\n".join(content), compress=compress)
         objs[n + 1] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
@@ -103,14 +104,15 @@ def _objstm(objs: dict[int, bytes]) -> bytes:
     return stream_obj(head + body, b" /Type /ObjStm /N %d /First %d" % (len(objs), len(head)), compress=True)
 
 
-def _xref_stream(out, entries: dict, size: int, trailer: bytes, prev: int | None) -> None:
+def _xref_stream(out, entries: dict[int, tuple], size: int, trailer: bytes, prev: int | None) -> None:
     """entries: num -> ("n", offset) | ("c", objstm, index); appends the xref stream object."""
     xnum = size
     size += 1
     xo = out.tell()
     entries = dict(entries)
     entries[xnum] = ("n", xo)
-    rows, index = b"", []
+    rows = b""
+    index: list[list[int]] = []
     for n in sorted(entries):
         e = entries[n]
         if index and index[-1][0] + index[-1][1] == n:
@@ -132,7 +134,7 @@ def _xref_stream(out, entries: dict, size: int, trailer: bytes, prev: int | None
 def write_with_objstm(objs: dict[int, bytes], compressed, root: int, info: int | None = None) -> bytes:
     out = io.BytesIO()
     out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    entries = {}
+    entries: dict[int, tuple] = {}
     stm_num = max(objs) + 1
     inner = {n: objs[n] for n in compressed}
     for i, n in enumerate(sorted(inner)):
@@ -153,10 +155,10 @@ def append_update_objstm(data: bytes, objs: dict[int, bytes]) -> bytes:
     out = io.BytesIO()
     out.write(data)
     stm_num = max(info.size, max(objs) + 1)
-    entries = {n: ("c", stm_num, i) for i, n in enumerate(sorted(objs))}
+    entries: dict[int, tuple] = {n: ("c", stm_num, i) for i, n in enumerate(sorted(objs))}
     entries[stm_num] = ("n", out.tell())
     out.write(b"%d 0 obj\n" % stm_num + _objstm(objs) + b"\nendobj\n")
-    trailer = b"/Root %d 0 R" % info.root + (b" /Info %d 0 R" % info.info if info.info else b"")
+    trailer = info.trailer_refs()
     _xref_stream(out, entries, stm_num + 1, trailer, info.startxref)
     return out.getvalue()
 
@@ -206,7 +208,7 @@ def _write_xref(out, offsets: dict[int, int], size: int, trailer: bytes, prev: i
     offsets[xnum] = xo
     nums = sorted(offsets)
     rows = b""
-    index = []
+    index: list[list[int]] = []
     for n in nums:
         if index and index[-1][0] + index[-1][1] == n:
             index[-1][1] += 1
@@ -233,34 +235,47 @@ class Info:
     page_nums: list[int]
     trailer_id: bytes
 
+    def trailer_refs(self) -> bytes:
+        """``/Root n 0 R /Info m 0 R`` (``/Info`` when there is one) for a new trailer."""
+        return b"/Root %d 0 R" % self.root + (b" /Info %d 0 R" % self.info if self.info else b"")
+
+
+def _object_number(ref: object) -> int:
+    from pypdf.generic import IndirectObject
+
+    assert isinstance(ref, IndirectObject), ref
+    return ref.idnum
+
 
 def inspect(data: bytes) -> Info:
     from pypdf import PdfReader
 
     r = PdfReader(io.BytesIO(data), strict=False)
     tr = r.trailer
-    root = tr.raw_get("/Root").idnum
-    info = tr.raw_get("/Info").idnum if "/Info" in tr else None
-    pages = [p.indirect_reference.idnum for p in r.pages]
+    root = _object_number(tr.raw_get("/Root"))
+    info = _object_number(tr.raw_get("/Info")) if "/Info" in tr else None
+    pages = [_object_number(p.indirect_reference) for p in r.pages]
     sx = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
-    return Info(root, info, int(tr["/Size"]), sx, pages, b"")
+    return Info(root, info, int(cast(int, tr["/Size"])), sx, pages, b"")
 
 
 def raw_object(data: bytes, num: int) -> bytes:
     """The body (between ``n 0 obj`` and ``endobj``) of the newest definition of object ``num``."""
     from pypdf import PdfReader
+    from pypdf.generic import StreamObject
 
     r = PdfReader(io.BytesIO(data), strict=False)
     off = None
-    for gen, table in r.xref.items():
+    for _gen, table in r.xref.items():
         if num in table:
             off = table[num]
     if off is None:
         if num in getattr(r, "xref_objStm", {}):
-            stm, idx = r.xref_objStm[num]
+            stm, _idx = r.xref_objStm[num]
             stm_obj = r.get_object(stm)
+            assert isinstance(stm_obj, StreamObject)
             raw = stm_obj.get_data()
-            first = int(stm_obj["/First"])
+            first = int(cast(int, stm_obj["/First"]))
             nums = [int(x) for x in raw[:first].split()]
             pairs = list(zip(nums[::2], nums[1::2]))
             starts = sorted(o for _, o in pairs)
@@ -269,8 +284,16 @@ def raw_object(data: bytes, num: int) -> bytes:
             return raw[first + o:first + nxt].strip()
         raise KeyError(f"object {num} not found as a plain object")
     m = re.compile(rb"%d\s+\d+\s+obj\s*" % num).match(data, off)
+    assert m is not None, f"object {num} is not at its xref offset"
     end = data.index(b"endobj", m.end())
     return data[m.end():end].rstrip()
+
+
+def _found(pattern: bytes, data: bytes) -> re.Match[bytes]:
+    """``re.search`` for a part known to be there (AssertionError otherwise)."""
+    m = re.search(pattern, data)
+    assert m is not None, pattern
+    return m
 
 
 def add_keys(body: bytes, extra: bytes) -> bytes:
@@ -343,7 +366,7 @@ def sign_pdf(data: bytes, signer=None, chain=(), *, field_name: str = "Sig1", su
         if fm:
             af = af[:fm.start()] + b"/Fields [" + fm.group(1) + b" %d 0 R]" % field_num + af[fm.end():]
         else:  # an indirect /Fields array
-            fa = int(re.search(rb"/Fields\s+(\d+)\s+0\s+R", af).group(1))
+            fa = int(_found(rb"/Fields\s+(\d+)\s+0\s+R", af).group(1))
             arr = raw_object(data, fa).strip()
             objs[fa] = arr[:-1].rstrip() + b" %d 0 R]" % field_num
         af = set_key(af, b"SigFlags", b"3")
@@ -367,7 +390,7 @@ def sign_pdf(data: bytes, signer=None, chain=(), *, field_name: str = "Sig1", su
     if am:
         objs[page] = page_body[:am.start()] + b"/Annots [" + am.group(1) + b" %d 0 R]" % field_num + page_body[am.end():]
     elif re.search(rb"/Annots\s+(\d+)\s+0\s+R", page_body):
-        an = int(re.search(rb"/Annots\s+(\d+)\s+0\s+R", page_body).group(1))
+        an = int(_found(rb"/Annots\s+(\d+)\s+0\s+R", page_body).group(1))
         arr = raw_object(data, an)
         objs[an] = arr.rstrip()[:-1] + b" %d 0 R]" % field_num
     else:
@@ -431,23 +454,24 @@ def pyhanko_sign(data: bytes, kind: str = "rsa", *, field_name: str = "Sig1", ce
                  visible: bool = False, key_pem: bytes | None = None, cert_pem: bytes | None = None,
                  chain_pem=(), md: str | None = None, use_pades: bool = False, tsa=None) -> bytes:
     """Sign with pyHanko (the differential oracle's own signer) using testkit PEM material."""
-    from pyhanko.sign import fields, signers
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from asn1crypto import pem as _pem, x509 as _x509
     from pyhanko.keys import load_cert_from_pemder, load_private_key_from_pemder_data  # noqa: F401
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
     from pyhanko_certvalidator.registry import SimpleCertificateStore
-    from asn1crypto import pem as _pem, x509 as _x509, keys as _keys
 
     cert = _x509.Certificate.load(_pem.unarmor(cert_pem)[2])
     others = [_x509.Certificate.load(_pem.unarmor(c)[2]) for c in chain_pem]
     from pyhanko.keys import load_private_key_from_pemder_data as lk
 
+    assert key_pem is not None and cert_pem is not None
     key = lk(key_pem, passphrase=None)
     signer = signers.SimpleSigner(signing_cert=cert, signing_key=key,
                                   cert_registry=SimpleCertificateStore.from_certs(others))
     w = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
 
-    meta_kw = dict(field_name=field_name, md_algorithm=md)
+    meta_kw: dict[str, Any] = dict(field_name=field_name, md_algorithm=md)
     if use_pades:
         meta_kw["subfilter"] = SigSeedSubFilter.PADES
     if certify is not None:

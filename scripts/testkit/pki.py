@@ -15,25 +15,27 @@ import datetime as dt
 import hashlib
 import pathlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import gmalg
 from asn1crypto import algos, core, keys, pem, x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
-import checker._crypto.sigalg  # noqa: E402,F401  (registers the SM2 curve with asn1crypto)
+import checker._crypto.sigalg  # noqa: F401  (registers the SM2 curve with asn1crypto)
 
 DEMO_DIR = pathlib.Path(__file__).resolve().parent / "demo_ca"
 TRUST_DEMO_DIR = pathlib.Path(__file__).resolve().parents[2] / "checker" / "data" / "trust" / "demo"
 KINDS = ("rsa", "ecdsa", "sm2")
 SM2_CURVE_OID = "1.2.156.10197.1.301"
 SM2_DEFAULT_ID = b"1234567812345678"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 DEMO_NOT_BEFORE = dt.datetime(2025, 1, 1, tzinfo=UTC)
 DEMO_NOT_AFTER = dt.datetime(2045, 12, 31, 23, 59, 59, tzinfo=UTC)
 
-_HASHES = {"sha1": hashes.SHA1, "sha224": hashes.SHA224, "sha256": hashes.SHA256, "sha384": hashes.SHA384,
+_HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {"sha1": hashes.SHA1, "sha224": hashes.SHA224, "sha256": hashes.SHA256, "sha384": hashes.SHA384,
            "sha512": hashes.SHA512}
 _RSA_SIG = {"sha1": "1.2.840.113549.1.1.5", "sha224": "1.2.840.113549.1.1.14", "sha256": "1.2.840.113549.1.1.11",
             "sha384": "1.2.840.113549.1.1.12", "sha512": "1.2.840.113549.1.1.13", "sm3": "1.2.156.10197.1.504"}
@@ -52,11 +54,11 @@ class Key:
     """A private key that can sign; ``kind`` is "rsa", "ecdsa" or "sm2"."""
 
     kind: str
-    private: object  # cryptography key (rsa/ecdsa) or int (sm2)
+    private: Any  # cryptography key (rsa/ecdsa) or int (sm2)
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
-    def generate(cls, kind: str, *, bits: int = 2048, curve: str = "P-256") -> "Key":
+    def generate(cls, kind: str, *, bits: int = 2048, curve: str = "P-256") -> Key:
         if kind == "rsa":
             return cls(kind, rsa.generate_private_key(65537, bits))
         if kind == "ecdsa":
@@ -68,7 +70,7 @@ class Key:
         raise ValueError(kind)
 
     @classmethod
-    def from_pem(cls, data: bytes) -> "Key":
+    def from_pem(cls, data: bytes) -> Key:
         _, _, der = pem.unarmor(data)
         pki = keys.PrivateKeyInfo.load(der)
         alg = pki["private_key_algorithm"]
@@ -218,7 +220,7 @@ def make_cert(
     spki = key.spki()
     exts = []
     if ca is not None:
-        bc = {"ca": ca}
+        bc: dict[str, Any] = {"ca": ca}
         if path_len is not None:
             bc["path_len_constraint"] = path_len
         exts.append({"extn_id": "basic_constraints", "critical": True, "extn_value": bc})
@@ -311,12 +313,12 @@ def save_pki(pki: PKI, directory: pathlib.Path) -> None:
 
 
 def load_pki(kind: str, directory: pathlib.Path = DEMO_DIR) -> PKI:
-    items = {}
+    items: dict[str, Issued] = {}
     for role in _ROLES:
         cert = x509.Certificate.load(pem.unarmor((directory / f"{kind}_{role}.pem").read_bytes())[2])
         key = Key.from_pem((directory / f"{kind}_{role}.key.pem").read_bytes())
         items[role] = Issued(cert, key)
-    return PKI(kind, **items)
+    return PKI(kind, items["root"], items["ca"], items["leaf"], items["tsa"])
 
 
 _DEMO_CACHE: dict[str, PKI] = {}
