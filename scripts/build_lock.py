@@ -1,11 +1,12 @@
-"""Build the ``checker`` wheel and write the site's Pyodide lockfile.
+"""Build the checker's wheel (distribution ``cq-cert-check``, package ``checker``) and write the
+site's Pyodide lockfile.
 
 Run after ``scripts/vendor.py`` (which put Pyodide's core files and the dependency wheels into
 ``RUNTIME/pyodide/`` and Pyodide's own lockfile into ``CACHE/build/``)::
 
     python scripts/build_lock.py [--runtime .cache/runtime] [--cache .cache]
 
-1. ``pip wheel --no-deps --no-build-isolation`` builds ``checker-*.whl`` (offline: setuptools comes
+1. ``pip wheel --no-deps --no-build-isolation`` builds ``cq_cert_check-*.whl`` (offline: setuptools comes
    from the venv's dev extra).
 2. Pyodide's lockfile is stripped of its 357 CDN-only packages (none ships in the site), then
    pyodide-build's ``pyodide lockfile add-wheels`` adds our wheels and resolves their
@@ -27,6 +28,8 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+DIST = "cq-cert-check"  # the distribution (pyproject.toml); its import package is `checker`
+WHEEL_GLOB = "cq_cert_check-*.whl"
 
 
 def sha256_file(path: Path) -> str:
@@ -34,8 +37,9 @@ def sha256_file(path: Path) -> str:
 
 
 def build_checker_wheel(dest: Path) -> Path:
-    for old in dest.glob("checker-*.whl"):
-        old.unlink()
+    for pattern in (WHEEL_GLOB, "checker-*.whl"):  # the distribution was called `checker` before
+        for old in dest.glob(pattern):
+            old.unlink()
     with tempfile.TemporaryDirectory() as tmp:
         # Build from a clean copy: setuptools' in-tree build/ would keep deleted modules.
         src = Path(tmp) / "src"
@@ -50,7 +54,7 @@ def build_checker_wheel(dest: Path) -> Path:
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             sys.exit(f"build_lock.py: building the checker wheel failed:\n{proc.stdout}{proc.stderr}")
-        (whl,) = (Path(tmp) / "dist").glob("checker-*.whl")
+        (whl,) = (Path(tmp) / "dist").glob(WHEEL_GLOB)
         target = dest / whl.name
         shutil.copyfile(whl, target)
     return target
@@ -174,7 +178,7 @@ def write_snapshot(folder: Path, lock: dict) -> None:
         "file": SNAPSHOT_FILE,
         "sha256": sha256_file(out),
         "bytes": out.stat().st_size,
-        "checker_sha256": lock["packages"]["checker"]["sha256"],
+        "checker_sha256": lock["packages"][DIST]["sha256"],
         "wheels": sorted(p.name for p in wheels),
         "python": lock["info"].get("python", ""),
     }

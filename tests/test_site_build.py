@@ -247,8 +247,8 @@ def test_lockfile_lists_only_shipped_wheels_with_their_hashes(site):
     assert files.keys() == {p.name for p in folder.glob("*.whl")}
     for name, digest in files.items():
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
-    assert "checker" in lock["packages"]
-    deps = set(lock["packages"]["checker"]["depends"])
+    assert "cq-cert-check" in lock["packages"]  # the distribution of the `checker` package
+    deps = set(lock["packages"]["cq-cert-check"]["depends"])
     import vendor
 
     assert deps == set(vendor.runtime_dependencies())
@@ -256,7 +256,7 @@ def test_lockfile_lists_only_shipped_wheels_with_their_hashes(site):
 
 def test_checker_wheel_is_this_tree_compiled(site):
     # Every module and data file of checker/ ships, and the bytecode is of the current sources.
-    (whl,) = (site / "runtime" / "pyodide").glob("checker-*.whl")
+    (whl,) = (site / "runtime" / "pyodide").glob("cq_cert_check-*.whl")
     files = [p for p in (ROOT / "checker").rglob("*")
              if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(".")
              and p.suffix in (".py", ".json", ".pem", ".txt")]
@@ -294,7 +294,7 @@ def test_snapshot_is_of_the_shipped_checker_wheel(site):
     folder = site / "runtime" / "pyodide"
     meta = json.loads((folder / "checker-snapshot.json").read_text(encoding="utf-8"))
     lock = json.loads((folder / "pyodide-lock.json").read_text(encoding="utf-8"))
-    assert meta["checker_sha256"] == lock["packages"]["checker"]["sha256"]
+    assert meta["checker_sha256"] == lock["packages"]["cq-cert-check"]["sha256"]
     blob = (folder / meta["file"]).read_bytes()
     assert hashlib.sha256(blob).hexdigest() == meta["sha256"] and len(blob) == meta["bytes"]
     memory = gzip.decompress(blob)

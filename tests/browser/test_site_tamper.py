@@ -19,7 +19,7 @@ def test_modified_checker_wheel_is_not_loaded(browser, site_dir, tmp_path):
 
     copy = tmp_path / "site"
     shutil.copytree(site_dir, copy, ignore=shutil.ignore_patterns("samples", "pdfjs", "zxing"))
-    (wheel,) = (copy / "runtime" / "pyodide").glob("checker-*.whl")
+    (wheel,) = (copy / "runtime" / "pyodide").glob("cq_cert_check-*.whl")
     wheel.write_bytes(wheel.read_bytes() + b"\0")  # still a valid zip; different sha256
 
     server = serve_in_thread(copy, "127.0.0.1", 0, quiet=True)

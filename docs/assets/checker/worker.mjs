@@ -409,7 +409,7 @@ function deferDependencies(spec) {
 // The snapshot is used only if it was made from exactly the checker wheel this lockfile ships
 // and its bytes match the sha256 recorded at build time (fetch integrity).
 function usableSnapshot(spec, meta) {
-  const checkerWheel = spec.packages && spec.packages.checker;
+  const checkerWheel = spec.packages && spec.packages["cq-cert-check"];
   if (!meta || !checkerWheel || meta.checker_sha256 !== checkerWheel.sha256) return null;
   if (typeof DecompressionStream !== "function") return null;
   return meta;
