@@ -30,7 +30,7 @@ for (const wheel of wheels) {
 }
 // The same modules as the worker's warm-up: everything a first check needs.
 py.runPython(`
-import checker, checker._pdf, checker._pdf.text, checker._ofd, checker._ofd.signatures, checker._cert, checker._crypto.cms, checker._crypto.trust
+import checker, checker.web, checker._pdf, checker._pdf.text, checker._ofd, checker._ofd.signatures, checker._cert, checker._crypto.cms, checker._crypto.trust
 `);
 const snapshot = py.makeMemorySnapshot();
 const gz = gzipSync(snapshot, {level: 6});

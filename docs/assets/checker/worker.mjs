@@ -44,8 +44,8 @@
  *   {type: "csv", id, text}                            CSV text with BOM (checker.report.csv_text)
  *   {type: "error", id | null, message}                id null: loading failed (no check can run)
  *
- * Python side: checker.check_bytes(data, name, Options(trust_demo, today, site_trust,
- * user_trust, qr_texts)) and Result.to_json(); see GLUE below.
+ * Python side: checker/web.py (check, prepare, finish, images, csv, examine_root: checker.check_bytes /
+ * start_check with Options(trust_demo, today, site_trust, user_trust, qr_texts), then Result.to_json()).
  */
 
 import {createSM3} from "./sm3.mjs";
@@ -132,124 +132,8 @@ function hexToBase64(hex) {
   return btoa(bin);
 }
 
-// ---- Python glue ---------------------------------------------------------------------------
-const GLUE = `
-import base64 as _b64, datetime as _dt, json as _json, sys as _sys
-import checker as _checker
-from checker import Options as _Options, QrInput as _QrInput
-
-_site_trust = ()  # DER of the site's extra roots (origin "site"), set once at boot
-
-def _set_site_roots(roots_json):
-    # checker/site-roots.json as built: each root must still read as a CA certificate (else it
-    # is left out, with a console message); validity is judged per check, like any anchor's.
-    global _site_trust
-    from checker._crypto import CryptoError
-    from checker._crypto.trust import extra_anchors
-    accepted, listed = [], []
-    for r in (_json.loads(roots_json).get("roots") or []) if roots_json else []:
-        try:
-            der = _b64.b64decode(r["der"], validate=True)
-            (anchor,) = extra_anchors((der,), "site")
-        except (CryptoError, KeyError, TypeError, ValueError) as exc:
-            print("site root left out:", getattr(exc, "detail", exc), file=_sys.stderr)
-            continue
-        accepted.append(der)
-        listed.append({"subject": anchor.name, "sha256": anchor.sha256})
-    _site_trust = tuple(accepted)
-    return _json.dumps(listed, ensure_ascii=False)
-
-def _user_trust(o):
-    return tuple(_b64.b64decode(str(d)) for d in (o.get("user_trust") or ()))
-
-def _box(b):
-    if b is None:
-        return None
-    if isinstance(b, dict):
-        b = (b["x"], b["y"], b["w"], b["h"])
-    b = tuple(float(v) for v in b)
-    if len(b) != 4:
-        raise ValueError("qr box must have 4 numbers")
-    return b
-
-def _options(opts_json):
-    o = _json.loads(opts_json) if opts_json else {}
-    qr = o.get("qr")
-    if qr is not None:
-        qr = tuple(_QrInput(text=str(q.get("text", "")), source=str(q.get("source") or ""), box=_box(q.get("box")))
-                   for q in qr)
-    today = o.get("today")
-    return _Options(trust_demo=bool(o.get("trust_demo", False)),
-                    today=_dt.date.fromisoformat(today) if today else None,
-                    site_trust=_site_trust, user_trust=_user_trust(o),
-                    qr_texts=qr)
-
-def _examine_root(data, today):
-    from checker._crypto.trust import RootRefused, examine_root
-    from checker.messages import lookup, render
-    try:
-        day = _dt.date.fromisoformat(today) if today else None
-        root = examine_root(data.to_bytes(), day, max_bytes=_checker.Limits().max_trust_root_bytes)
-    except RootRefused as exc:
-        msg = lookup(exc.code)
-        return _json.dumps({"ok": False, "code": exc.code, "message": render(msg.zh, exc.params),
-                            "message_en": render(msg.en, exc.params)}, ensure_ascii=False)
-    return _json.dumps({"ok": True, "root": root.to_dict()}, ensure_ascii=False)
-
-def _check(data, name, opts_json):
-    return _checker.check_bytes(data.to_bytes(), str(name or ""), _options(opts_json)).to_json()
-
-_pending = {}
-
-def _prepare(key, data, name, opts_json):
-    pending = _checker.start_check(data.to_bytes(), str(name or ""), _options(opts_json))
-    _pending[int(key)] = pending
-    while len(_pending) > 4:  # a page that never finishes cannot pile files up here
-        _pending.pop(next(iter(_pending)))
-    return pending.format
-
-def _finish(key, opts_json):
-    pending = _pending.pop(int(key), None)
-    if pending is None:
-        raise KeyError("no prepared check with this id")
-    return pending.finish(_options(opts_json).qr_texts).to_json()
-
-def _csv(results_json):
-    from checker.report import csv_text
-    return csv_text(_json.loads(results_json))
-
-def _images(data):
-    return [(str(src), bytes(img)) for src, img in _checker.list_images(data.to_bytes())]
-
-def _install_sm3():
-    # Pyodide's hashlib has no SM3 and the pure-Python one is ~100x slower: use sm3.mjs.
-    # register_sm3 refuses it unless it reproduces the standard vectors.
-    try:
-        import _cqc_sm3
-        from pyodide.ffi import to_js
-        from checker._crypto.digest import register_sm3
-    except ImportError:
-        return "python"
-
-    class _JsSM3:
-        def __init__(self, h=None):
-            self._h = _cqc_sm3.create() if h is None else h
-
-        def update(self, data):
-            self._h.update(to_js(memoryview(data)))
-
-        def digest(self):
-            return bytes(self._h.digest().to_py())
-
-        def copy(self):
-            return _JsSM3(self._h.copy())
-
-    return "js" if register_sm3(_JsSM3) else "python"
-
-_info = {"python": _sys.version.split()[0], "checker": _checker.__version__, "sm3": _install_sm3()}
-`;
-
-let py = null;  // {check, images, info}
+// ---- Python side: checker/web.py (the functions below are its) ------------------------------
+let py = null;  // checker.web's functions: {check, images, prepare, finish, warmUp, info}
 const timings = {};  // ms since worker start at the end of each boot step (diagnostics)
 function mark(step) { timings[step] = Math.round(performance.now() - T0); }
 
@@ -325,14 +209,13 @@ async function boot() {
   if (failures.length) throw new Error(failures.join("; "));  // e.g. a wheel failed its sha256 check
   mark("packages");
   progress("checker", 0, 1);
-  pyodide.registerJsModule("_cqc_sm3", {create: createSM3});
-  pyodide.runPython(GLUE);
+  pyodide.registerJsModule("_cqc_sm3", {create: createSM3});  // checker.web.install_sm3
+  const web = pyodide.pyimport("checker.web");
+  const info = web.start().toJs({dict_converter: Object.fromEntries});
   mark("import_checker");
-  const g = pyodide.globals;
-  const info = g.get("_info").toJs({dict_converter: Object.fromEntries});
-  py = {check: g.get("_check"), images: g.get("_images"), prepare: g.get("_prepare"), finish: g.get("_finish"), csv: g.get("_csv"),
-        examineRoot: g.get("_examine_root"), info};
-  const siteRoots = JSON.parse(g.get("_set_site_roots")(await siteRootsText));
+  py = {check: web.check, images: web.images, prepare: web.prepare, finish: web.finish, csv: web.csv,
+        examineRoot: web.examine_root, warmUp: web.warm_up, info};
+  const siteRoots = JSON.parse(web.set_site_roots(await siteRootsText));
   progress("checker", 1, 1);
   postMessage({type: "ready", python: info.python, checker: info.checker, sm3: info.sm3, snapshot: fromSnapshot,
                ms: Math.round(performance.now() - T0),
@@ -343,11 +226,12 @@ async function boot() {
       mark("deferred_packages");
     })
     : Promise.resolve();
-  // Warm-up (scripts/bench_browser.py): import the engines now instead of at the first check; a
-  // file chosen meanwhile simply waits in the event queue.  Errors here only cost speed.
+  // Warm-up (checker.web.warm_up; measured in scripts/bench_browser.py): import the engines and
+  // run their code paths now instead of at the first check; a file chosen meanwhile simply waits
+  // in the event queue.  Errors here only cost speed.
   setTimeout(() => {
     try {
-      pyodide.runPython(WARM_UP);
+      py.warmUp();
       mark("warm_up");
     } catch (err) {
       console.warn("warm-up failed", err);
@@ -355,49 +239,10 @@ async function boot() {
   }, 0);
 }
 
-// Imports, then a little real work: the engines' code paths (PDF parser, text, certificate
-// rules, big-integer SM2 arithmetic) run once, so the browser has optimised the interpreter's
-// hot WebAssembly functions before the user's first file (measured: with the memory snapshot,
-// which skips the imports that used to do this, the first check took ~0.5 s of Python).
-const WARM_UP = `
-import checker._pdf, checker._pdf.text, checker._ofd, checker._ofd.signatures, checker._cert, checker._crypto.cms, checker._crypto.trust
-
-def _warm_up():
-    from checker._crypto import sm2
-    # GB/T 32918 example key (d = 3945208F...C5B8), message "warm-up", k = 59276E27...BC21
-    pub = (0x09f9df311e5421a150dd7d161e4bc5c672179fad1833fc076bb08ff356f35020,
-           0xccea490ce26775a52dc6ea718cc1aa600aed05fbf35e084a6632f6072da9ad13)
-    sig = (0xa8c3c4ebd26df79b76399c7da0a127c0fabd4161f08e0c18f4d69275c27c73ba,
-           0x6a0a25db6d40f3cc4371c96442c31722a81fe78fc1610d60837fc9784500a6fd)
-    assert sm2.verify(pub, b"warm-up", sig)  # the EC arithmetic runs once (see above)
-    objs = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-            b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R>>",
-            b"<</Length 36>>stream\\nBT /F1 12 Tf 72 720 Td (warm) Tj ET\\nendstream"]
-    out = bytearray(b"%PDF-1.7\\n")
-    offsets = []
-    for i, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\\n" % i + body + b"\\nendobj\\n"
-    xref = len(out)
-    out += b"xref\\n0 %d\\n0000000000 65535 f \\n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \\n" % o for o in offsets)
-    out += b"trailer\\n<</Size %d/Root 1 0 R>>\\nstartxref\\n%d\\n%%%%EOF\\n" % (len(objs) + 1, xref)
-    for _ in range(3):
-        _checker.check_bytes(bytes(out), "warm-up.pdf")
-    # the trust stores (bundled and demo anchors, parsed and their chains checked once)
-    from checker._crypto.trust import TrustStore
-    for opts in (_checker.Options(), _checker.Options(trust_demo=True)):
-        store = TrustStore.from_options(opts)
-        for cert in store.intermediates:
-            store.validate(cert, usage=None)
-
-_warm_up()
-del _warm_up
-`;
 const DEFERRED = new Set(["pypdf"]);  // wheels installed after ready (see boot)
 let fromSnapshot = false;
 
-// loadPackage("checker") would also install what the lockfile says checker depends on: the
+// loadPackage("cq-cert-check") would also install what the lockfile says it depends on: the
 // DEFERRED wheels are left out of that list here and installed after ready instead.
 function deferDependencies(spec) {
   for (const p of Object.values(spec.packages || {})) {
