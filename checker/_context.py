@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import TimeLimitExceeded
 from .limits import Limits
+from .messages import Severity
 from .options import Options, QrInput
 from .result import Finding, QrReport, SignatureReport, UnprotectedArea
 
@@ -45,7 +46,7 @@ class Context:
     def limits(self) -> Limits:
         return self.options.limits
 
-    def add(self, code: str, severity: str | None = None, **params: Any) -> Finding:
+    def add(self, code: str, severity: Severity | None = None, **params: Any) -> Finding:
         f = Finding.make(code, severity, **params)
         self.findings.append(f)
         return f

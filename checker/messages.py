@@ -13,16 +13,19 @@ Each engine owns one section below; keep codes prefixed by their area.
 """
 from __future__ import annotations
 
-from collections import namedtuple
+from typing import Literal, NamedTuple
+
+Severity = Literal["info", "warn", "fail", "error"]
+SEVERITIES: tuple[Severity, ...] = ("info", "warn", "fail", "error")
 
 
-class Message(namedtuple("Message", "severity zh en")):
+class Message(NamedTuple):
     """One finding's text: severity, Chinese, English."""
 
-    __slots__ = ()
+    severity: Severity
+    zh: str
+    en: str
 
-
-SEVERITIES = ("info", "warn", "fail", "error")
 
 M = Message
 

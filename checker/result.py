@@ -6,15 +6,18 @@ The JSON produced by :meth:`Result.to_dict` is a contract shared by the CLI
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from . import messages
+from .messages import Severity
 
-VERDICTS = ("pass", "warn", "fail", "error")
+Verdict = Literal["pass", "warn", "fail", "error"]
+VERDICTS: tuple[Verdict, ...] = ("pass", "warn", "fail", "error")
 # Which severity decides the verdict: evidence of forgery (fail) outranks "nothing can be judged"
 # (error), which outranks "cannot vouch" (warn).
-_PRECEDENCE = ("pass", "warn", "error", "fail")
+_PRECEDENCE: tuple[Verdict, ...] = ("pass", "warn", "error", "fail")
 _RANK = {"info": 0, "pass": 0, "warn": 1, "error": 2, "fail": 3}
 
 
@@ -23,13 +26,13 @@ class Finding:
     """One observation with a stable code, its severity and its message in Chinese and English."""
 
     code: str
-    severity: str
+    severity: Severity
     message: str  # Chinese
     message_en: str
     params: tuple[tuple[str, Any], ...] = ()
 
     @classmethod
-    def make(cls, code: str, severity: str | None = None, **params: Any) -> Finding:
+    def make(cls, code: str, severity: Severity | None = None, **params: Any) -> Finding:
         """Build a finding from the message table.  ``severity`` overrides the default."""
         msg = messages.lookup(code)
         sev = severity or msg.severity
@@ -125,7 +128,7 @@ class QrReport:
     is_url: bool = False
     host: str | None = None  # IDNA-normalised host when a URL
     official: bool = False  # host on the official list (label-boundary match)
-    status: str = "info"  # severity of the judgement: info | warn | fail
+    status: Severity = "info"  # severity of the judgement: info | warn | fail
     code: str = ""  # finding code that explains ``status``
     box: tuple[float, float, float, float] | None = None  # x, y, w, h in page units (0..1)
     unprotected: bool = False  # read from content that no signature protects
@@ -150,7 +153,7 @@ class Result:
 
     file: str
     format: str  # "pdf" | "ofd" | "unknown"
-    verdict: str
+    verdict: Verdict
     findings: tuple[Finding, ...] = ()
     signatures: tuple[SignatureReport, ...] = ()
     qr: tuple[QrReport, ...] = ()
@@ -183,7 +186,7 @@ class Result:
         return json.dumps(self.to_dict(), **kw)
 
 
-def worst(severities) -> str:
+def worst(severities: Iterable[str]) -> Verdict:
     """Verdict from severities: info-only → pass; else the one that decides (fail > error > warn)."""
     rank = 0
     for s in severities:
@@ -191,7 +194,7 @@ def worst(severities) -> str:
     return _PRECEDENCE[rank]
 
 
-def verdict_for(findings, signatures) -> str:
+def verdict_for(findings: Iterable[Finding], signatures: Iterable[SignatureReport]) -> Verdict:
     """The verdict rule (a contract; see README's verdict contract):
 
     * ``fail`` when any finding is evidence (fail): a proven modification or forgery decides even
@@ -202,6 +205,7 @@ def verdict_for(findings, signatures) -> str:
     """
     v = worst(f.severity for f in findings)
     if v == "pass":
+        signatures = list(signatures)
         proven = [s for s in signatures if s.intact and s.trusted and s.covers_whole_file]
         if not proven or not all(s.intact for s in signatures):
             return "warn"

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .._paths import DATA_DIR
+from ..messages import Severity
 
 DATA_FILE = os.path.join(DATA_DIR, "official_hosts.json")
 
@@ -82,7 +83,7 @@ class HostVerdict:
     """How a QR link's host compares with the official list."""
 
     host: str  # normalised ASCII host (punycode for IDN) or the raw text when unparsable
-    status: str  # info | warn | fail
+    status: Severity  # info | warn | fail
     code: str
     official: OfficialHost | None = None
     params: tuple[tuple[str, str], ...] = ()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
+from ..messages import Severity
 from ..options import QrInput
 from .hosts import HostList, classify_host, official_hosts
 from .patterns import (
@@ -42,7 +43,7 @@ class Judgement:
     """What one QR payload is: a URL (official or not) or other text, and the finding it gives."""
 
     is_url: bool
-    status: str  # info | warn | fail
+    status: Severity  # info | warn | fail
     code: str
     host: str | None = None
     official: bool = False
