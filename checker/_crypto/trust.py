@@ -23,6 +23,7 @@ import datetime as _dt
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .._paths import DATA_DIR
 from . import CryptoError, MalformedCrypto
@@ -64,7 +65,7 @@ class Anchor:
         return fingerprint(self.cert)
 
 
-def anchor_fields(anchor: Anchor | None) -> dict[str, str | None]:
+def anchor_fields(anchor: Anchor | None) -> dict[str, Any]:
     """``anchor``, ``anchor_sha256``, ``anchor_origin`` of a signature report (None when untrusted)."""
     if anchor is None:
         return {"anchor": None, "anchor_sha256": None, "anchor_origin": None}
@@ -96,7 +97,7 @@ def _read(path: str) -> bytes:
 
 
 def _load_dir(directory: str, source: str) -> list[Anchor]:
-    out = []
+    out: list[Anchor] = []
     if not os.path.isdir(directory):
         return out
     for name in sorted(n for n in os.listdir(directory) if n.endswith(".pem")):
@@ -442,12 +443,13 @@ class TrustStore:
     def _best_path(self, paths: Sequence[tuple[list[Certificate], Anchor]], when: _dt.datetime,
                    usage: str | None) -> ChainResult:
         """The path with the fewest problems (then the shortest); trusted when it has none."""
-        best = None
+        best: tuple[tuple[int, int], list[Certificate], Anchor, list] | None = None
         for chain, anchor in paths:
             probs = self._check_path(chain, anchor, when, usage)
             rank = (len(probs), len(chain))
             if best is None or rank < best[0]:
                 best = (rank, chain, anchor, probs)
+        assert best is not None  # paths is not empty
         _, chain, anchor, probs = best
         codes: list[str] = []
         details: list[tuple[str, str]] = []
