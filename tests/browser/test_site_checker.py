@@ -169,7 +169,7 @@ def test_every_request_was_same_origin_get(checker_page):
     recorder = checker_page.recorder
     urls = recorder.urls()
     assert any(u.endswith("/runtime/pyodide/pyodide.asm.wasm") for u in urls), urls
-    assert any(u.endswith(".whl") and "/checker-" in u for u in urls), urls
+    assert any(u.endswith(".whl") and "/cq_cert_check-" in u for u in urls), urls
     recorder.assert_same_origin_get(checker_page.server.origin)
 
 
