@@ -27,6 +27,7 @@ from typing import Any
 
 from . import messages
 from ._context import Context
+from .messages import Severity
 from .result import SignatureReport
 
 # CRYPTO_* codes of checker._crypto that state a fact this module names in its own words
@@ -43,11 +44,11 @@ class Note:
     """One fact about a signature: a finding code, its severity when not the default, params."""
 
     code: str
-    severity: str | None = None
+    severity: Severity | None = None
     params: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def effective_severity(self) -> str:
+    def effective_severity(self) -> Severity:
         return self.severity or messages.lookup(self.code).severity
 
 
@@ -81,7 +82,7 @@ class SignatureOutcome:
     anchor: Any = None  # the trust store's Anchor the chain ends in
 
     # -- the one way an engine reports what it found --------------------------------------
-    def note(self, code: str, severity: str | None = None, **params: Any) -> None:
+    def note(self, code: str, severity: Severity | None = None, **params: Any) -> None:
         """A fact found while reading or verifying the signature."""
         self.notes.append(Note(code, severity, params))
 
@@ -120,7 +121,7 @@ class SignatureOutcome:
         else:
             self.timestamp, self.ts_info = ts.gen_time, ts
 
-    def later(self, code: str, severity: str | None = None, **params: Any) -> None:
+    def later(self, code: str, severity: Severity | None = None, **params: Any) -> None:
         """What the signature does not protect, or what changed after it."""
         self.scope.append(Note(code, severity, params))
 
@@ -142,7 +143,7 @@ def conclude(ctx: Context, o: SignatureOutcome) -> SignatureReport:
 
     codes: list[str] = []
 
-    def add(code: str, severity: str | None = None, **params: Any) -> None:
+    def add(code: str, severity: Severity | None = None, **params: Any) -> None:
         params.setdefault("index", o.index)
         ctx.add(code, severity, **params)
         if code not in codes:

@@ -273,7 +273,7 @@ class Model:
         for a in node.findall("Annotations"):
             aname = self._need(name, a.text, "Annotations", VISIBLE, ddir)
             an = self.part(aname) if aname is not None else None
-            if an is not None:
+            if aname is not None and an is not None:
                 for pg in an.findall("Page"):
                     for fl in pg.findall("FileLoc"):
                         fname = self._need(aname, fl.text, "Annotation", VISIBLE, ddir)
@@ -283,14 +283,14 @@ class Model:
         for a in node.findall("Attachments"):
             aname = self._need(name, a.text, "Attachments", ATTACHMENT, ddir)
             an = self.part(aname) if aname is not None else None
-            if an is not None:
+            if aname is not None and an is not None:
                 for att in an.findall("Attachment"):
                     for fl in att.findall("FileLoc"):
                         self._need(aname, fl.text, "Attachment", ATTACHMENT, ddir)
         for t in node.findall("CustomTags"):
             tname = self._need(name, t.text, "CustomTags", METADATA, ddir)
             tn = self.part(tname) if tname is not None else None
-            if tn is not None:
+            if tname is not None and tn is not None:
                 for ct in tn.findall("CustomTag"):
                     for tag in ("SchemaLoc", "FileLoc"):
                         for fl in ct.findall(tag):

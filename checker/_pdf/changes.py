@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from .. import messages
 from ..errors import LimitExceeded
+from ..messages import Severity
 from .fields import walk_fields
 from .objects import OBJ_HEADER, Name, PdfDict, Ref, Stream
 from .xref import _tolerate_ws
@@ -44,7 +45,7 @@ class Problem:
     code: str
     key: str
     params: dict = field(default_factory=dict)
-    severity: str = "fail"
+    severity: Severity = "fail"
 
     @property
     def detail(self) -> str:

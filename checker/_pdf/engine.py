@@ -153,7 +153,7 @@ def _docmdp_level(pdf: PdfFile, root: PdfDict) -> int | None:
                 if isinstance(rd, PdfDict) and rd.get("TransformMethod") == "DocMDP":
                     tp = pdf.get(pdf.final, rd.get("TransformParams"))
                     if isinstance(tp, PdfDict) and tp.get("P") in (1, 2, 3):
-                        p = tp.get("P")
+                        p = tp["P"]
         level = p if level is None else min(level, p)
     return level
 

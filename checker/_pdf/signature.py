@@ -86,6 +86,7 @@ def _locate(pdf: PdfFile, ctx: Context, o: SignatureOutcome, f: Any, sd: PdfDict
     except (MalformedInput, LimitExceeded):
         o.note("PDF_SIG_NOT_IN_REVISION")
         return None
+    assert holder is not None  # loc is None without one
     if pdf.full_loc(view, holder) != loc:
         o.note("PDF_SIG_NOT_IN_REVISION")
         return None
@@ -185,7 +186,7 @@ def _media_box(pdf: PdfFile, page: PdfDict) -> tuple[float, float, float, float]
     return None
 
 
-def _br_detail(key: str, params: dict[str, Any]) -> dict[str, str]:
+def _br_detail(key: str, params: dict[str, Any]) -> dict[str, Any]:
     en, zh = wording(key, params)
     return {"detail": en, "detail_zh": zh}
 
