@@ -268,13 +268,13 @@ def bench_batch(corpus: pathlib.Path, runs: int) -> dict:
     dirs = build_batch_corpus(corpus)
     ours = [PY, "-m", "checker", "--json", "--trust-demo", "--today", TODAY]
     res: dict = {"cpus": os.cpu_count(), "load_before": [round(x, 2) for x in os.getloadavg()]}
-    cmds = {"ours_pdf175": ours + [str(dirs["pdf175"])],
-            "ours_pdf175_jobs1": ours + ["--jobs", "1", str(dirs["pdf175"])]}
+    cmds = {"ours_pdf175": [*ours, str(dirs["pdf175"])],
+            "ours_pdf175_jobs1": [*ours, "--jobs", "1", str(dirs["pdf175"])]}
     if shutil.which("pdfsig"):
         cmds["pdfsig_loop_pdf175"] = ["sh", "-c", 'for f in "$0"/*.pdf; do pdfsig "$f" >/dev/null 2>&1; done',
                                       str(dirs["pdf175"])]
-    cmds["ours_mixed200"] = ours + [str(dirs["mixed200"])]
-    cmds["ours_mixed200_jobs1"] = ours + ["--jobs", "1", str(dirs["mixed200"])]
+    cmds["ours_mixed200"] = [*ours, str(dirs["mixed200"])]
+    cmds["ours_mixed200_jobs1"] = [*ours, "--jobs", "1", str(dirs["mixed200"])]
     subprocess.run(cmds["ours_pdf175"], capture_output=True, cwd=ROOT, env=_child_env())  # warm caches
     res.update(_alternating(cmds, runs))
     out = subprocess.run(cmds["ours_mixed200"], capture_output=True, text=True, cwd=ROOT, env=_child_env())

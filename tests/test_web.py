@@ -1,6 +1,8 @@
 """checker.web, the browser worker's Python side, under CPython (the page's JSON in, JSON out)."""
+import base64
 import dataclasses
 import json
+import pathlib
 
 import make_samples
 import pytest
@@ -103,3 +105,30 @@ def test_csv_of_the_page_results(samples):
     result = json.loads(web.check(data, "unsigned.pdf", "{}"))
     text = web.csv(json.dumps([result]))
     assert text.startswith("\ufeff") and "unsigned.pdf" in text and text.count("\r\n") >= 2
+
+
+DEMO_ROOT = pathlib.Path(__file__).resolve().parent.parent / "checker" / "data" / "trust" / "demo" / "demo_root_sm2.pem"
+
+
+def test_examine_root_answers_with_the_root_or_the_reason():
+    refused = json.loads(web.examine_root(FakeUint8Array(b"not a certificate"), None))
+    assert refused["ok"] is False and refused["code"].startswith("TRUST_ROOT_") and refused["message"]
+    answer = json.loads(web.examine_root(DEMO_ROOT.read_bytes(), TODAY))
+    assert answer["ok"] is True, answer
+    assert len(answer["root"]["sha256"]) == 64
+
+
+def test_site_roots_are_trusted_in_every_check_and_unreadable_ones_left_out():
+    from checker._crypto.x509 import load_certificates
+
+    der = load_certificates(DEMO_ROOT.read_bytes())[0].dump()
+    roots = {"roots": [{"der": base64.b64encode(der).decode()}, {"der": "!!"}]}
+    try:
+        listed = json.loads(web.set_site_roots(json.dumps(roots)))
+        assert len(listed) == 1 and len(listed[0]["sha256"]) == 64
+        assert web.options("{}").site_trust == (der,)
+        user = web.options(json.dumps({"user_trust": [base64.b64encode(der).decode()]}))
+        assert user.user_trust == (der,)
+    finally:
+        web.set_site_roots(None)
+    assert web.options("{}").site_trust == ()

@@ -221,7 +221,7 @@ class RootCandidate:
     self_signed: bool  # a root; False: an intermediate CA trusted as an anchor
     algorithm: str  # of the certificate's own signature, e.g. "SM2-SM3"
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, Any]:
         import base64
 
         return {"subject": self.subject, "issuer": self.issuer, "not_before": self.not_before,
