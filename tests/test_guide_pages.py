@@ -95,7 +95,7 @@ def test_faq_has_at_least_14_answered_questions(site):
         answer = re.sub(r"<[^>]+>", "", chunk.split("</h3>", 1)[1]).strip()
         assert len(answer) >= 40, f"answer to {text!r} is missing or too short"
     anchors = {i for _, i in questions}
-    # the seed's four and the ones issue 6 names
+    # the questions readers ask most
     assert {"not-found", "forgot-password", "open-failed", "wrong-info"} <= anchors
     assert {"no-download-button", "old-file-void", "qr-status-differs", "use-period-expired",
             "national-platform", "ofd-phone", "adobe-unknown", "agents", "renewal-timing"} <= anchors

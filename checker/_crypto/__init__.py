@@ -1,4 +1,4 @@
-"""Cryptography in pure Python (issue 3, shared with OFD): SM3, SM2, RSA, ECDSA, CMS, trust.
+"""Cryptography in pure Python (shared by the PDF and OFD engines): SM3, SM2, RSA, ECDSA, CMS, trust.
 
 No ``cryptography`` / native code: big-int arithmetic in Python, ASN.1 via ``asn1crypto``.
 Certificates are ``asn1crypto.x509.Certificate`` objects everywhere.
@@ -113,17 +113,14 @@ take ``index`` and ``detail`` params (use ``details`` of the status objects for 
 """
 from __future__ import annotations
 
+from ..errors import CheckerError
 
-class CryptoError(Exception):
-    """Base of crypto errors.  ``code`` is a CRYPTO_* finding code."""
+
+class CryptoError(CheckerError):
+    """Base of crypto errors (in the :class:`checker.errors.CheckerError` tree).  ``code`` is a
+    CRYPTO_* finding code."""
 
     code = "CRYPTO_MALFORMED"
-
-    def __init__(self, detail: str = "", *, code: str | None = None) -> None:
-        super().__init__(detail or self.__class__.__name__)
-        if code is not None:
-            self.code = code
-        self.detail = detail
 
 
 class UnsupportedAlgorithm(CryptoError):

@@ -444,7 +444,7 @@ def test_checking_runs_off_the_main_thread(ui, files):
         "per_file": per_file}, indent=1, ensure_ascii=False))
     assert len(per_file) == len(batch) and all(c["verdict"] in VERDICTS for c in per_file), per_file
     assert_heavy_work_off_the_page(ui.page)
-    # Issue 7's bound: no main-thread task over 200 ms while checking (a card, a preview, a row).
+    # The page's bound: no main-thread task over 200 ms while checking (a card, a preview, a row).
     assert longest <= 200, during
 
 

@@ -1,5 +1,5 @@
 """Hostile files in the browser: each ends as an ``error`` card (无法核验), the page survives and
-the next, genuine file is still checked (issue 8).  Files go through the real file input, so the
+the next, genuine file is still checked.  Files go through the real file input, so the
 page's own QR path (pdf.js rendering, zxing-wasm) sees them too.
 
 The time bound only detects hangs on a shared machine; speed is measured by scripts/bench_browser.py.
