@@ -10,6 +10,9 @@ verdict with the exception's finding ``code``.  Nothing else escapes the API.
     │   ├── MalformedInput      broken beyond what we accept
     │   └── LimitExceeded       a limit from checker.limits was hit
     │       └── TimeLimitExceeded
+    ├── CryptoError           a signature or certificate cannot be verified (checker._crypto)
+    │   ├── UnsupportedAlgorithm
+    │   └── MalformedCrypto
     └── InternalError         a bug of ours (reported, never a traceback)
 """
 from __future__ import annotations

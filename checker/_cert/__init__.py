@@ -1,4 +1,4 @@
-"""The certificate itself (issue 5): printed fields, QR judgement, cross-checks.
+"""The certificate itself: printed fields, QR judgement, cross-checks.
 
 Interface used by :mod:`checker.check`::
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
+from ..errors import TimeLimitExceeded
 from ..messages import Severity
 from ..options import QrInput
 from .hosts import HostList, classify_host, official_hosts
@@ -274,7 +275,7 @@ def collect_qr(data: bytes, fmt: str, out, ctx) -> tuple[list[QrInput], bool]:
                     ctx.check_time()
                     found.extend(opts.qr_decoder.decode_image(img, source))
         except Exception as exc:  # the decoder is outside the core: report, never crash
-            if type(exc).__name__ == "TimeLimitExceeded":
+            if isinstance(exc, TimeLimitExceeded):
                 raise
             ctx.add("QR_DECODE_FAILED", detail=f"{type(exc).__name__}: {exc}")
             return [], False

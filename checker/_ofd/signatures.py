@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from asn1crypto import core, x509 as _x509
 
+from .._crypto import CryptoError
 from .._signature_outcome import SignatureOutcome
 from ..errors import CheckerError
 from . import ses
@@ -432,7 +433,9 @@ def _validate(ctx, cert, intermediates, at, usage="signing"):
         if usage is None:
             return validate(cert, intermediates, at, usage=None)
         return validate(cert, intermediates, at)
-    except CheckerError:
+    except CryptoError:  # a chain we cannot build is an untrusted chain
+        return None
+    except CheckerError:  # the time budget, a limit: the check stops
         raise
     except Exception:  # a chain we cannot build is an untrusted chain
         return None

@@ -28,7 +28,7 @@ import contextlib
 import io
 import math
 
-from ..errors import CheckerError, LimitExceeded
+from ..errors import CheckerError, LimitExceeded, TimeLimitExceeded
 from .content import TokenBudget, parse_ops
 from .fonts import FontLoader, Unsupported, default_font
 from .objects import Name, PdfDict, Ref, Stream
@@ -462,6 +462,7 @@ def _pypdf_text(data: bytes, ctx, reason: str = "") -> tuple[str, str | None]:
     lim = ctx.limits
     try:
         from pypdf import PdfReader
+        from pypdf.errors import LimitReachedError
     except ImportError as exc:  # pragma: no cover - pypdf is a runtime dependency
         return "", f"pypdf missing ({exc}); needed for {reason}"[:200]
     log = logging.getLogger("pypdf")
@@ -482,9 +483,9 @@ def _pypdf_text(data: bytes, ctx, reason: str = "") -> tuple[str, str | None]:
     except (RecursionError, MemoryError) as exc:
         raise LimitExceeded(f"page content ({type(exc).__name__})") from None
     except Exception as exc:  # pypdf raises many types on hostile input
-        if type(exc).__name__ == "TimeLimitExceeded":
+        if isinstance(exc, TimeLimitExceeded):
             raise
-        if type(exc).__name__ == "LimitReachedError":  # pypdf's decompression limits (flate bombs)
+        if isinstance(exc, LimitReachedError):  # pypdf's decompression limits (flate bombs)
             raise LimitExceeded(f"page content: {str(exc)[:120]}") from None
         return out.text(), f"{type(exc).__name__}: {exc}"[:200]
     finally:
