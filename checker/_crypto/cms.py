@@ -275,37 +275,92 @@ def verify_signed_data(info: SignedDataInfo, content=None, *, signer_index: int 
                                problems=("CRYPTO_MALFORMED",), details=(("CRYPTO_MALFORMED", detail),))
 
 
+class _Problems:
+    """The problem codes of one verification, each once, in the order found, with a detail."""
+
+    __slots__ = ("codes", "details")
+
+    def __init__(self) -> None:
+        self.codes: list[str] = []
+        self.details: list[tuple[str, str]] = []
+
+    def __call__(self, code: str, detail: str = "") -> None:
+        if code not in self.codes:
+            self.codes.append(code)
+            self.details.append((code, detail))
+
+
 def _verify_signed_data(info: SignedDataInfo, content, signer_index: int, check=None) -> CmsVerification:
-    problems: list[str] = []
-    details: list[tuple[str, str]] = []
-
-    def problem(code: str, detail: str = "") -> None:
-        if code not in problems:
-            problems.append(code)
-            details.append((code, detail))
-
+    """Verify one signer of ``info`` over ``content``: the steps below, in order."""
+    problem = _Problems()
     signer = info.signers[signer_index]
     if len(info.signers) > 1:
         problem("CRYPTO_MULTIPLE_SIGNERS", str(len(info.signers)))
+    chunks = _signed_content(info, content, check, problem)
+    cert = find_signer_cert(info, signer)
+    sig_name = _describe(signer.sig_alg_oid, signer.digest_oid, signer.sig_params)
+    dname = _digest_algorithm(signer, problem)
+    if dname is None:
+        return CmsVerification(False, False, signer.digest_oid, sig_name, cert, info.certificates,
+                               problems=tuple(problem.codes), signer_count=len(info.signers),
+                               content_type=info.content_type, details=tuple(problem.details))
+    digest = hash_chunks(dname, chunks, check)
+    if signer.signed_attrs_der is not None:
+        intact, signing_time = _check_signed_attributes(info, signer, digest, problem)
+        signed_message = signer.signed_attrs_der
+    else:
+        problem("CRYPTO_NO_SIGNED_ATTRS")
+        intact, signing_time = False, None
+        signed_message = b"".join(bytes(c) for c in chunks)
+    valid = False
+    if cert is None:
+        problem("CRYPTO_SIGNER_CERT_MISSING")
+    else:
+        ok = _check_signature_value(signer, cert, signed_message, problem)
+        if signer.signed_attrs_der is None:
+            intact = ok  # without signed attributes the signature itself covers the content
+        if ok and intact:
+            _check_ess(signer, cert, problem)
+        valid = ok and intact and not (_INVALIDATING & set(problem.codes))
+    ts = _check_timestamp(signer, problem)
+    return CmsVerification(
+        intact=intact,
+        valid=valid,
+        digest_algorithm=dname,
+        signature_algorithm=sig_name,
+        signer_cert=cert,
+        certificates=info.certificates,
+        signing_time=signing_time,
+        timestamp=ts,
+        problems=tuple(problem.codes),
+        signer_count=len(info.signers),
+        content_type=info.content_type,
+        details=tuple(problem.details),
+    )
+
+
+def _signed_content(info: SignedDataInfo, content, check, problem: _Problems) -> list:
+    """The content the signature is over: the detached ``content``, else the encapsulated one;
+    when a SignedData has both, they must be the same bytes."""
     chunks = _content_chunks(content)
     if content is None:
         if info.econtent is None:
             problem("CRYPTO_NO_CONTENT")
-            chunks = []
-        else:
-            chunks = [info.econtent]
-    elif info.econtent is not None and hash_chunks("sha256", chunks, check) != hash_bytes("sha256", info.econtent):
+            return []
+        return [info.econtent]
+    if info.econtent is not None and hash_chunks("sha256", chunks, check) != hash_bytes("sha256", info.econtent):
         problem("CRYPTO_CONTENT_CONFLICT")
+    return chunks
 
-    cert = find_signer_cert(info, signer)
-    sig_name = _describe(signer.sig_alg_oid, signer.digest_oid, signer.sig_params)
+
+def _digest_algorithm(signer: SignerData, problem: _Problems) -> str | None:
+    """The signer's digest algorithm (None: unsupported); weak digests, of the content or inside
+    the signature algorithm, are reported."""
     try:
         dname = name_for_oid(signer.digest_oid)
     except UnsupportedAlgorithm:
         problem("CRYPTO_UNSUPPORTED_ALGORITHM", signer.digest_oid)
-        return CmsVerification(False, False, signer.digest_oid, sig_name, cert, info.certificates,
-                               problems=tuple(problems), signer_count=len(info.signers),
-                               content_type=info.content_type, details=tuple(details))
+        return None
     if dname in WEAK_DIGESTS:
         problem("CRYPTO_WEAK_DIGEST", dname)
     try:
@@ -314,65 +369,65 @@ def _verify_signed_data(info: SignedDataInfo, content, signer_index: int, check=
         sig_hash = ""
     if sig_hash in WEAK_DIGESTS:
         problem("CRYPTO_WEAK_DIGEST", sig_hash)
-    digest = hash_chunks(dname, chunks, check)
+    return dname
 
+
+def _check_signed_attributes(info: SignedDataInfo, signer: SignerData, digest: bytes,
+                             problem: _Problems) -> tuple[bool, _dt.datetime | None]:
+    """messageDigest must equal the content's digest (intact), contentType the SignedData's;
+    signingTime is read as claimed.  Returns (intact, signing time)."""
     intact = False
     signing_time = None
-    if signer.signed_attrs_der is not None:
-        try:
-            md = signer.attr(OID_MESSAGE_DIGEST)
-            ct = signer.attr(OID_CONTENT_TYPE)
-            st = signer.attr(OID_SIGNING_TIME)
-        except MalformedCrypto:
-            md = ct = st = None
-            problem("CRYPTO_ATTRIBUTE_REPEATED")
-        if md is None or len(md) != 1:
-            problem("CRYPTO_NO_MESSAGE_DIGEST")
-        else:
-            try:
-                value = core.OctetString.load(md[0].dump()).native
-            except (ValueError, TypeError):
-                value = None
-            intact = value is not None and hmac.compare_digest(value, digest)
-            if not intact:
-                problem("CRYPTO_DIGEST_MISMATCH")
-        if ct is None or len(ct) != 1:
-            problem("CRYPTO_CONTENT_TYPE_MISMATCH", "missing")
-        else:
-            try:
-                ct_oid = core.ObjectIdentifier.load(ct[0].dump()).dotted
-            except (ValueError, TypeError):
-                ct_oid = "?"
-            if ct_oid != info.content_type:
-                problem("CRYPTO_CONTENT_TYPE_MISMATCH", ct_oid)
-        if st is not None and len(st) == 1:
-            signing_time = _time(_x509.Time.load(st[0].dump())) if st[0].dump()[:1] in (b"\x17", b"\x18") else None
-        signed_message = signer.signed_attrs_der
-    else:
-        problem("CRYPTO_NO_SIGNED_ATTRS")
-        signed_message = b"".join(bytes(c) for c in chunks)
-
-    valid = False
-    if cert is None:
-        problem("CRYPTO_SIGNER_CERT_MISSING")
+    try:
+        md = signer.attr(OID_MESSAGE_DIGEST)
+        ct = signer.attr(OID_CONTENT_TYPE)
+        st = signer.attr(OID_SIGNING_TIME)
+    except MalformedCrypto:
+        md = ct = st = None
+        problem("CRYPTO_ATTRIBUTE_REPEATED")
+    if md is None or len(md) != 1:
+        problem("CRYPTO_NO_MESSAGE_DIGEST")
     else:
         try:
-            ok = _verify(signer.sig_alg_oid, signer.sig_params, cert.public_key.dump(), signed_message,
-                         signer.signature, signer.digest_oid)
-        except UnsupportedAlgorithm as exc:
-            ok = False
-            problem("CRYPTO_UNSUPPORTED_ALGORITHM", exc.detail)
-        except CryptoError as exc:
-            ok = False
-            problem("CRYPTO_SIGNATURE_INVALID", exc.detail)
-        if not ok:
-            problem("CRYPTO_SIGNATURE_INVALID")
-        if signer.signed_attrs_der is None:
-            intact = ok
-        if ok and intact:
-            _check_ess(signer, cert, problem)
-        valid = ok and intact and not (_INVALIDATING & set(problems))
+            value = core.OctetString.load(md[0].dump()).native
+        except (ValueError, TypeError):
+            value = None
+        intact = value is not None and hmac.compare_digest(value, digest)
+        if not intact:
+            problem("CRYPTO_DIGEST_MISMATCH")
+    if ct is None or len(ct) != 1:
+        problem("CRYPTO_CONTENT_TYPE_MISMATCH", "missing")
+    else:
+        try:
+            ct_oid = core.ObjectIdentifier.load(ct[0].dump()).dotted
+        except (ValueError, TypeError):
+            ct_oid = "?"
+        if ct_oid != info.content_type:
+            problem("CRYPTO_CONTENT_TYPE_MISMATCH", ct_oid)
+    if st is not None and len(st) == 1:
+        signing_time = _time(_x509.Time.load(st[0].dump())) if st[0].dump()[:1] in (b"\x17", b"\x18") else None
+    return intact, signing_time
 
+
+def _check_signature_value(signer: SignerData, cert: Certificate, signed_message: bytes,
+                           problem: _Problems) -> bool:
+    """The signature value over the signed attributes (or the content) with the signer's key."""
+    try:
+        ok = _verify(signer.sig_alg_oid, signer.sig_params, cert.public_key.dump(), signed_message,
+                     signer.signature, signer.digest_oid)
+    except UnsupportedAlgorithm as exc:
+        ok = False
+        problem("CRYPTO_UNSUPPORTED_ALGORITHM", exc.detail)
+    except CryptoError as exc:
+        ok = False
+        problem("CRYPTO_SIGNATURE_INVALID", exc.detail)
+    if not ok:
+        problem("CRYPTO_SIGNATURE_INVALID")
+    return ok
+
+
+def _check_timestamp(signer: SignerData, problem: _Problems) -> TimestampInfo | None:
+    """An embedded RFC 3161 signature timestamp, when there is one, must be over this signature."""
     ts = None
     try:
         tok = signer.attr(OID_TIMESTAMP_TOKEN, unsigned=True)
@@ -388,23 +443,10 @@ def _verify_signed_data(info: SignedDataInfo, content, signer_index: int, check=
                 problem("CRYPTO_TIMESTAMP_INVALID")
         except CryptoError as exc:
             problem("CRYPTO_TIMESTAMP_MALFORMED", exc.detail)
-    return CmsVerification(
-        intact=intact,
-        valid=valid,
-        digest_algorithm=dname,
-        signature_algorithm=sig_name,
-        signer_cert=cert,
-        certificates=info.certificates,
-        signing_time=signing_time,
-        timestamp=ts,
-        problems=tuple(problems),
-        signer_count=len(info.signers),
-        content_type=info.content_type,
-        details=tuple(details),
-    )
+    return ts
 
 
-def _check_ess(signer: SignerData, cert: Certificate, problem) -> None:
+def _check_ess(signer: SignerData, cert: Certificate, problem: _Problems) -> None:
     """ESS signing-certificate(-v2) attribute, when present, must name the signer certificate."""
     for oid, cls in ((OID_SIGNING_CERT_V2, "v2"), (OID_SIGNING_CERT, "v1")):
         try:
