@@ -27,10 +27,11 @@ from __future__ import annotations
 import contextlib
 import io
 import math
+from dataclasses import dataclass
 
 from ..errors import CheckerError, LimitExceeded, TimeLimitExceeded
 from .content import TokenBudget, parse_ops
-from .fonts import FontLoader, Unsupported, default_font
+from .fonts import Font, FontLoader, Unsupported, default_font
 from .objects import Name, PdfDict, Ref, Stream
 from .streams import _inflate, _predict
 
@@ -110,6 +111,64 @@ def _matrix(v):
     if isinstance(v, list) and len(v) == 6 and all(type(x) in (int, float) for x in v):
         return tuple(float(x) for x in v)
     return None
+
+
+@dataclass(slots=True)
+class _TextState:
+    """The graphics and text state the text operators read and change (PDF 32000-1, 9.3)."""
+
+    ctm: tuple  # current transformation matrix
+    font: Font
+    fs: float  # font size
+    tc: float  # character spacing
+    tw: float  # word spacing
+    th: float  # horizontal scaling (1.0 = 100 %)
+    tl: float  # leading
+    rise: float
+    tm: tuple = _IDENT  # text matrix
+    tlm: tuple = _IDENT  # text line matrix
+
+    @classmethod
+    def starting(cls, gs: tuple) -> _TextState:
+        st = cls(*gs)
+        if st.font is None:
+            st.font = default_font()
+        return st
+
+    def graphics(self) -> tuple:
+        """What q saves and a form XObject inherits: (ctm, font, fs, tc, tw, th, tl, rise)."""
+        return (self.ctm, self.font, self.fs, self.tc, self.tw, self.th, self.tl, self.rise)
+
+    def restore(self, gs: tuple) -> None:
+        self.ctm, self.font, self.fs, self.tc, self.tw, self.th, self.tl, self.rise = gs
+
+    def next_line(self) -> None:
+        """T*, ' and ": the start of the next line (leading ``tl`` below)."""
+        tlm, tl = self.tlm, self.tl
+        self.tm = self.tlm = (tlm[0], tlm[1], tlm[2], tlm[3], tlm[4] - tl * tlm[2], tlm[5] - tl * tlm[3])
+
+    def move_line(self, op: str, a: list) -> None:
+        """Td / TD: move to the start of the next line by (tx, ty); TD also sets the leading."""
+        if len(a) == 2 and _nums(a):
+            tx, ty = a
+            if op == "TD":
+                self.tl = -ty
+            tlm = self.tlm
+            self.tm = self.tlm = (tlm[0], tlm[1], tlm[2], tlm[3],
+                                  tx * tlm[0] + ty * tlm[2] + tlm[4], tx * tlm[1] + ty * tlm[3] + tlm[5])
+
+    def set_parameter(self, op: str, v: float) -> None:
+        """TL, Tc, Tw, Tz, Ts."""
+        if op == "TL":
+            self.tl = v
+        elif op == "Tc":
+            self.tc = v
+        elif op == "Tw":
+            self.tw = v
+        elif op == "Tz":
+            self.th = v / 100
+        elif op == "Ts":
+            self.rise = v
 
 
 class _Reader:
@@ -210,116 +269,99 @@ class _Reader:
         return hit
 
     def _run(self, ops, resources: PdfDict, gs: tuple, runs: list, depth: int) -> None:
-        ctm, font, fs, tc, tw, th, tl, rise = gs
-        if font is None:
-            font = default_font()
+        """Interpret the text operators of one content stream (a page's or a form's)."""
+        st = _TextState.starting(gs)
         stack: list[tuple] = []
-        tm = tlm = _IDENT
         ctx = self.ctx
-        n_ops = 0
-        run = None  # the run a TJ is extending
-        for op, a in ops:
-            n_ops += 1
+        for n_ops, (op, a) in enumerate(ops, 1):
             if n_ops % _TIME_EVERY == 0:
                 ctx.check_time()
             if op not in _TEXT_OPS:
                 continue
-            na = len(a)
             if op == "Tj" or op == "TJ" or op == "'" or op == '"':
-                if op == "'" or op == '"':
-                    if op == '"' and na == 3 and _nums(a[:2]):
-                        tw, tc = float(a[0]), float(a[1])
-                    tlm = (tlm[0], tlm[1], tlm[2], tlm[3], tlm[4] - tl * tlm[2], tlm[5] - tl * tlm[3])
-                    tm = tlm
-                items = a[-1] if op == "TJ" and na and isinstance(a[-1], list) else (a[-1:] if na else ())
-                run = None
-                if self.room <= 0:  # the page's text is full: nothing more to record
-                    continue
-                for item in items:
-                    if isinstance(item, bytes):
-                        if len(item) > 4 * self.room + 8:  # more codes than the output can take
-                            item = item[: 4 * self.room + 8]
-                        text, wsum, n, nsp = font.decode(item)
-                        self.room -= len(text)
-                        m = _mul(tm, ctm)
-                        if font.vertical:
-                            adv = font.v_advance / 1000 * fs * n + tc * n + tw * nsp
-                            tm = (tm[0], tm[1], tm[2], tm[3], tm[4] + adv * tm[2], tm[5] + adv * tm[3])
-                            dx, dy = -m[2], -m[3]
-                            ex, ey = -adv * dx, -adv * dy
-                        else:
-                            adv = (wsum / 1000 * fs + tc * n + tw * nsp) * th
-                            tm = (tm[0], tm[1], tm[2], tm[3], tm[4] + adv * tm[0], tm[5] + adv * tm[1])
-                            dx, dy = m[0], m[1]
-                            ex, ey = adv * dx, adv * dy
-                        if run is not None:
-                            run[2] += ex
-                            run[3] += ey
-                            run[7] += text
-                        elif text:
-                            sx, sy = rise * m[2] + m[4], rise * m[3] + m[5]
-                            size = abs(fs) * math.sqrt(abs(m[0] * m[3] - m[1] * m[2]))
-                            run = [sx, sy, sx + ex, sy + ey, dx, dy, size, text, font.space_em]
-                            runs.append(run)
-                    elif type(item) is float:
-                        adj = -item / 1000 * fs
-                        if font.vertical:
-                            tm = (tm[0], tm[1], tm[2], tm[3], tm[4] + adj * tm[2], tm[5] + adj * tm[3])
-                        else:
-                            adj *= th
-                            tm = (tm[0], tm[1], tm[2], tm[3], tm[4] + adj * tm[0], tm[5] + adj * tm[1])
-                        if run is not None:
-                            if -item / 1000 > font.space_em:  # a wide adjustment: a new run (a space)
-                                run = None
-                            else:
-                                m = _mul(tm, ctm)
-                                run[2], run[3] = rise * m[2] + m[4], rise * m[3] + m[5]
-                run = None
+                self._show(st, op, a, runs)
             elif op == "Td" or op == "TD":
-                if na == 2 and _nums(a):
-                    tx, ty = a
-                    if op == "TD":
-                        tl = -ty
-                    tlm = (tlm[0], tlm[1], tlm[2], tlm[3],
-                           tx * tlm[0] + ty * tlm[2] + tlm[4], tx * tlm[1] + ty * tlm[3] + tlm[5])
-                    tm = tlm
+                st.move_line(op, a)
             elif op == "Tf":
-                if na == 2 and type(a[1]) is float:
-                    font = self._font(resources, a[0])
-                    fs = a[1]
+                if len(a) == 2 and type(a[1]) is float:
+                    st.font = self._font(resources, a[0])
+                    st.fs = a[1]
             elif op == "Tm":
                 m6 = _matrix(a)
                 if m6 is not None:
-                    tm = tlm = m6
+                    st.tm = st.tlm = m6
             elif op == "BT":
-                tm = tlm = _IDENT
+                st.tm = st.tlm = _IDENT
             elif op == "T*":
-                tlm = (tlm[0], tlm[1], tlm[2], tlm[3], tlm[4] - tl * tlm[2], tlm[5] - tl * tlm[3])
-                tm = tlm
+                st.next_line()
             elif op == "q":
-                stack.append((ctm, font, fs, tc, tw, th, tl, rise))
+                stack.append(st.graphics())
             elif op == "Q":
                 if stack:
-                    ctm, font, fs, tc, tw, th, tl, rise = stack.pop()
+                    st.restore(stack.pop())
             elif op == "cm":
                 m6 = _matrix(a)
                 if m6 is not None:
-                    ctm = _mul(m6, ctm)
+                    st.ctm = _mul(m6, st.ctm)
             elif op == "Do":
-                if na:
-                    self._do(resources, a[0], (ctm, font, fs, tc, tw, th, tl, rise), runs, depth)
-            elif na == 1 and type(a[0]) is float:
-                v = a[0]
-                if op == "TL":
-                    tl = v
-                elif op == "Tc":
-                    tc = v
-                elif op == "Tw":
-                    tw = v
-                elif op == "Tz":
-                    th = v / 100
-                elif op == "Ts":
-                    rise = v
+                if a:
+                    self._do(resources, a[0], st.graphics(), runs, depth)
+            elif len(a) == 1 and type(a[0]) is float:
+                st.set_parameter(op, a[0])
+
+    def _show(self, st: _TextState, op: str, a: list, runs: list) -> None:
+        """Tj, TJ, ' and ": decode the strings, advance the text matrix, record runs of text."""
+        na = len(a)
+        if op == "'" or op == '"':
+            if op == '"' and na == 3 and _nums(a[:2]):
+                st.tw, st.tc = float(a[0]), float(a[1])
+            st.next_line()
+        items = a[-1] if op == "TJ" and na and isinstance(a[-1], list) else (a[-1:] if na else ())
+        if self.room <= 0:  # the page's text is full: nothing more to record
+            return
+        font, fs, tc, tw, th, rise, ctm = st.font, st.fs, st.tc, st.tw, st.th, st.rise, st.ctm
+        tm = st.tm
+        run = None  # the run this operator is extending
+        for item in items:
+            if isinstance(item, bytes):
+                if len(item) > 4 * self.room + 8:  # more codes than the output can take
+                    item = item[: 4 * self.room + 8]
+                text, wsum, n, nsp = font.decode(item)
+                self.room -= len(text)
+                m = _mul(tm, ctm)
+                if font.vertical:
+                    adv = font.v_advance / 1000 * fs * n + tc * n + tw * nsp
+                    tm = (tm[0], tm[1], tm[2], tm[3], tm[4] + adv * tm[2], tm[5] + adv * tm[3])
+                    dx, dy = -m[2], -m[3]
+                    ex, ey = -adv * dx, -adv * dy
+                else:
+                    adv = (wsum / 1000 * fs + tc * n + tw * nsp) * th
+                    tm = (tm[0], tm[1], tm[2], tm[3], tm[4] + adv * tm[0], tm[5] + adv * tm[1])
+                    dx, dy = m[0], m[1]
+                    ex, ey = adv * dx, adv * dy
+                if run is not None:
+                    run[2] += ex
+                    run[3] += ey
+                    run[7] += text
+                elif text:
+                    sx, sy = rise * m[2] + m[4], rise * m[3] + m[5]
+                    size = abs(fs) * math.sqrt(abs(m[0] * m[3] - m[1] * m[2]))
+                    run = [sx, sy, sx + ex, sy + ey, dx, dy, size, text, font.space_em]
+                    runs.append(run)
+            elif type(item) is float:
+                adj = -item / 1000 * fs
+                if font.vertical:
+                    tm = (tm[0], tm[1], tm[2], tm[3], tm[4] + adj * tm[2], tm[5] + adj * tm[3])
+                else:
+                    adj *= th
+                    tm = (tm[0], tm[1], tm[2], tm[3], tm[4] + adj * tm[0], tm[5] + adj * tm[1])
+                if run is not None:
+                    if -item / 1000 > font.space_em:  # a wide adjustment: a new run (a space)
+                        run = None
+                    else:
+                        m = _mul(tm, ctm)
+                        run[2], run[3] = rise * m[2] + m[4], rise * m[3] + m[5]
+        st.tm = tm
 
     def _do(self, resources: PdfDict, name, gs: tuple, runs: list, depth: int) -> None:
         form = self._form(resources, name)
