@@ -22,7 +22,9 @@ Policy (stricter than pyHanko's default DiffPolicy where in doubt; see tests/tes
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from .. import messages
 from ..errors import LimitExceeded
@@ -306,15 +308,27 @@ class ChangeAnalysis:
 
     # -- entry point -----------------------------------------------------
     def run(self) -> ChangeReport:
-        pdf, s, f, r = self.pdf, self.signed, self.final, self.r
+        """The rules in order: the cross-reference chain is extended, not replaced; the catalog
+        stays the same object; no object is hidden from strict readers; each changed object is
+        judged by the rule for its role (:data:`RULES`); DocMDP /P 1 allows no new signature."""
+        s, f, r = self.signed, self.final, self.r
         if not self._chain_ok():
             return r
         if f.trailer.get("Root") != s.trailer.get("Root") and not self._root_moved():
             r.fail("PDF_CHANGED_AFTER_SIGNING", "ROOT_REPLACED")
             return r
         self._hidden_objects()
-        nums = set(f.map) | set(s.map)
-        for num in sorted(nums):
+        for num, old, new in self._changed_objects():
+            self._judge(num, old, new)
+        if self.docmdp == 1:
+            self._docmdp_no_changes()
+        return r
+
+    def _changed_objects(self) -> Iterator[tuple[int, Any, Any]]:
+        """(number, signed value, final value) of each object of the signed revision that the
+        later revisions redefine differently; a deleted object the document used is a failure."""
+        pdf, s, f, r = self.pdf, self.signed, self.final, self.r
+        for num in sorted(set(f.map) | set(s.map)):
             pdf.ctx.check_time()
             if num == 0:
                 continue
@@ -330,15 +344,15 @@ class ChangeAnalysis:
                 continue
             old = pdf.at(s, num, sl)
             new = pdf.at(f, num, fl)
-            if same(old, new):
-                continue
-            self._judge(num, old, new)
-        if self.docmdp == 1:
-            for ref in self.new_sig_values:
-                d = pdf.get(f, ref)
-                if not (isinstance(d, PdfDict) and d.get("Type") == "DocTimeStamp"):
-                    r.fail("PDF_DOCMDP_VIOLATION", "DOCMDP_NEW_SIGNATURE")
-        return r
+            if not same(old, new):
+                yield num, old, new
+
+    def _docmdp_no_changes(self) -> None:
+        """DocMDP /P 1: no further signature (document timestamps only)."""
+        for ref in self.new_sig_values:
+            d = self.pdf.get(self.final, ref)
+            if not (isinstance(d, PdfDict) and d.get("Type") == "DocTimeStamp"):
+                self.r.fail("PDF_DOCMDP_VIOLATION", "DOCMDP_NEW_SIGNATURE")
 
     # -- structure -------------------------------------------------------
     def _chain_ok(self) -> bool:
@@ -395,54 +409,10 @@ class ChangeAnalysis:
 
     # -- judging one changed object -----------------------------------------
     def _judge(self, num: int, old, new) -> None:
-        ro, r = self.roles, self.r
-        if num == ro.root:
-            return self._root(old, new)
-        if num == ro.acroform:
-            return self._acroform(old, new)
-        if num in ro.pages:
-            return self._page(num, old, new)
-        if num in ro.annots_arrays:
-            self._annots(old if isinstance(old, list) else [], new, num)
-            return
-        if num in ro.sig_fields_empty or num in ro.sig_widgets:
-            return self._sig_field(num, old, new)
-        if num == ro.fields_array and num not in ro.page_reach:
-            if isinstance(old, list) and isinstance(new, list):
-                self._fields_growth(old, new)
-            else:
-                r.fail("PDF_FORM_CHANGED", "FIELDS_REMOVED")
-            return
-        if num in ro.dr and num not in ro.page_reach:
-            if isinstance(old, PdfDict) and isinstance(new, PdfDict) and self._additive(old, new, 1):
-                r.note("NOTE_DR")
-            else:
-                r.fail("PDF_FORM_CHANGED", "DR_CHANGED", num=num)
-            return
-        if num in ro.dss and num not in ro.reachable:
-            r.note("NOTE_DSS")
-            return
-        if num == ro.info and num not in ro.reachable:
-            r.note("NOTE_INFO")
-            return
-        if num == ro.metadata and num not in ro.reachable:
-            r.note("NOTE_XMP")
-            return
-        if num not in ro.reachable and num not in ro.dss and num != ro.info:
-            r.note("NOTE_UNUSED")
-            return
-        if num in ro.sig_values:
-            r.fail("PDF_CHANGED_AFTER_SIGNING", "SIGDICT_REWRITTEN", num=num)
-            return
-        if num in ro.fields and self.docmdp in (2, 3) and _filled_only(old, new):
-            # DocMDP P=2/3: the certifying signer allowed form filling (pyHanko: FORM_FILLING)
-            r.permit("PDF_FORM_FILLED_PERMITTED", "FIELD_FILLED", num=num)
-            r.filled.append(num)
-            return
-        if num in ro.fields:
-            r.fail("PDF_FORM_CHANGED", "FIELD_CHANGED", num=num)
-            return
-        r.fail("PDF_CHANGED_AFTER_SIGNING", "OBJECT_CHANGED", num=num, kind=_kind(old))
+        """The first of :data:`RULES` that is the rule for object ``num`` judges its change."""
+        for rule in RULES:
+            if rule(self, num, old, new):
+                return
 
     def _root_moved(self) -> bool:
         """A later revision wrote the catalog as a *new* object (some signing libraries do, to
@@ -658,3 +628,148 @@ class ChangeAnalysis:
         if self.docmdp == 1:
             pass  # judged in run() through new_sig_values
         r.note("NOTE_SIGNATURE_FILLED")
+
+
+# ---------------------------------------------------------------------------
+# The rules for one object of the signed revision that the later revisions changed.  Each rule
+# says whether it is the rule for this object (by the object's role in the signed revision) and,
+# if so, judges the change; the first rule that applies decides (ChangeAnalysis._judge).
+
+Rule = Callable[["ChangeAnalysis", int, Any, Any], bool]
+
+
+def catalog_rule(a: ChangeAnalysis, num: int, old, new) -> bool:
+    """The catalog: see :meth:`ChangeAnalysis._root`."""
+    if num != a.roles.root:
+        return False
+    a._root(old, new)
+    return True
+
+
+def acroform_rule(a: ChangeAnalysis, num: int, old, new) -> bool:
+    """The AcroForm dictionary: see :meth:`ChangeAnalysis._acroform`."""
+    if num != a.roles.acroform:
+        return False
+    a._acroform(old, new)
+    return True
+
+
+def page_rule(a: ChangeAnalysis, num: int, old, new) -> bool:
+    """A page: nothing but its /Annots may change (see :meth:`ChangeAnalysis._page`)."""
+    if num not in a.roles.pages:
+        return False
+    a._page(num, old, new)
+    return True
+
+
+def annots_array_rule(a: ChangeAnalysis, num: int, old, new) -> bool:
+    """A page's indirect /Annots array may only grow by invisible signature widgets."""
+    if num not in a.roles.annots_arrays:
+        return False
+    a._annots(old if isinstance(old, list) else [], new, num)
+    return True
+
+
+def empty_signature_field_rule(a: ChangeAnalysis, num: int, old, new) -> bool:
+    """An empty signature field (or its widget) may receive its value: see
+    :meth:`ChangeAnalysis._sig_field`."""
+    if num not in a.roles.sig_fields_empty and num not in a.roles.sig_widgets:
+        return False
+    a._sig_field(num, old, new)
+    return True
+
+
+def fields_array_rule(a: ChangeAnalysis, num: int, old, new) -> bool:
+    """The AcroForm's indirect /Fields array may only grow by signature fields."""
+    ro = a.roles
+    if num != ro.fields_array or num in ro.page_reach:
+        return False
+    if isinstance(old, list) and isinstance(new, list):
+        a._fields_growth(old, new)
+    else:
+        a.r.fail("PDF_FORM_CHANGED", "FIELDS_REMOVED")
+    return True
+
+
+def default_resources_rule(a: ChangeAnalysis, num: int, old, new) -> bool:
+    """The form's default resources (/DR) may only gain entries (fonts for new appearances)."""
+    ro = a.roles
+    if num not in ro.dr or num in ro.page_reach:
+        return False
+    if isinstance(old, PdfDict) and isinstance(new, PdfDict) and a._additive(old, new, 1):
+        a.r.note("NOTE_DR")
+    else:
+        a.r.fail("PDF_FORM_CHANGED", "DR_CHANGED", num=num)
+    return True
+
+
+def dss_rule(a: ChangeAnalysis, num: int, old, new) -> bool:
+    """Validation data (/DSS) that nothing else in the document uses may change."""
+    if num not in a.roles.dss or num in a.roles.reachable:
+        return False
+    a.r.note("NOTE_DSS")
+    return True
+
+
+def info_rule(a: ChangeAnalysis, num: int, old, new) -> bool:
+    """The /Info dictionary (never drawn on a page) may change."""
+    if num != a.roles.info or num in a.roles.reachable:
+        return False
+    a.r.note("NOTE_INFO")
+    return True
+
+
+def xmp_rule(a: ChangeAnalysis, num: int, old, new) -> bool:
+    """The catalog's XMP /Metadata stream (never drawn on a page) may change."""
+    if num != a.roles.metadata or num in a.roles.reachable:
+        return False
+    a.r.note("NOTE_XMP")
+    return True
+
+
+def unused_object_rule(a: ChangeAnalysis, num: int, old, new) -> bool:
+    """An object nothing in the signed document refers to may change."""
+    ro = a.roles
+    if num in ro.reachable or num in ro.dss or num == ro.info:
+        return False
+    a.r.note("NOTE_UNUSED")
+    return True
+
+
+def signature_value_rule(a: ChangeAnalysis, num: int, old, new) -> bool:
+    """A signature dictionary must never be rewritten."""
+    if num not in a.roles.sig_values:
+        return False
+    a.r.fail("PDF_CHANGED_AFTER_SIGNING", "SIGDICT_REWRITTEN", num=num)
+    return True
+
+
+def form_filling_rule(a: ChangeAnalysis, num: int, old, new) -> bool:
+    """DocMDP /P 2 or 3: the certifying signer allowed form filling (pyHanko: FORM_FILLING), so a
+    field may receive a value (and nothing else)."""
+    if num not in a.roles.fields or a.docmdp not in (2, 3) or not _filled_only(old, new):
+        return False
+    a.r.permit("PDF_FORM_FILLED_PERMITTED", "FIELD_FILLED", num=num)
+    a.r.filled.append(num)
+    return True
+
+
+def form_field_rule(a: ChangeAnalysis, num: int, old, new) -> bool:
+    """Any other form field must not change (its value is part of what was signed)."""
+    if num not in a.roles.fields:
+        return False
+    a.r.fail("PDF_FORM_CHANGED", "FIELD_CHANGED", num=num)
+    return True
+
+
+def any_other_object_rule(a: ChangeAnalysis, num: int, old, new) -> bool:
+    """Everything else the signed document uses (content, resources, fonts, the page tree …)."""
+    a.r.fail("PDF_CHANGED_AFTER_SIGNING", "OBJECT_CHANGED", num=num, kind=_kind(old))
+    return True
+
+
+RULES: tuple[Rule, ...] = (
+    catalog_rule, acroform_rule, page_rule, annots_array_rule, empty_signature_field_rule,
+    fields_array_rule, default_resources_rule, dss_rule, info_rule, xmp_rule, unused_object_rule,
+    signature_value_rule, form_filling_rule, form_field_rule, any_other_object_rule,
+)
