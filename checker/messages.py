@@ -36,9 +36,13 @@ MESSAGES: dict[str, Message] = {
     "INPUT_MALFORMED": M("error", "文件已损坏或结构无法解析：{detail}", "The file is damaged or cannot be parsed: {detail}"),
     "INPUT_ENCRYPTED": M("error", "文件已加密（设有密码），无法核验。请向发证渠道重新获取未加密的原件。", "The file is encrypted (password protected) and cannot be checked."),
     "LIMIT_EXCEEDED": M("error", "文件超出安全处理上限（{detail}），已停止分析。", "The file exceeds a safety limit ({detail}); analysis stopped."),
-    "LIMIT_FILE_SIZE": M("error", "文件过大（{size} 字节，上限 {limit} 字节）。", "The file is too large ({size} bytes, limit {limit})."),
+    "LIMIT_FILE_SIZE": M("error", "文件过大（{size} 字节，上限 {limit} 字节），无法核验。电子证书通常只有几百 KB，请确认选择的是证书原件。", "The file is too large ({size} bytes, limit {limit}); an electronic certificate is usually a few hundred KB."),
     "LIMIT_TIME": M("error", "分析超时（超过 {limit} 秒），已停止。", "Analysis took too long (over {limit} s) and was stopped."),
     "INTERNAL_ERROR": M("error", "核验程序内部错误，无法给出结论：{detail}", "Internal error of the checker; no verdict: {detail}"),
+    # the checker page, before or instead of the core (docs/assets/checker/app.js)
+    "PAGE_RUNTIME_FAILED": M("error", "核验程序加载失败，无法核验该文件。", "The checker failed to load; the file cannot be checked."),
+    "PAGE_CHECK_FAILED": M("error", "核验过程出错：{detail}", "The check failed: {detail}"),
+    "PAGE_SAMPLE_FAILED": M("error", "示例文件下载失败（{detail}）。", "The sample file could not be downloaded ({detail})."),
     "INPUT_NAME_MISMATCH": M("warn", "文件扩展名为 .{ext}，但内容是 {fmt} 格式。不同软件可能显示不同内容，请向发证渠道索取原始文件。", "The file is named .{ext} but its content is {fmt}; different programs may show different content."),
     "NOT_PROVEN": M("warn", "未能证明文件由可信机构签章且未被改动。", "The file was not proven to be sealed by a trusted issuer and unchanged."),
     # ---- signatures, common to PDF and OFD -------------------------------
@@ -273,6 +277,73 @@ MESSAGES: dict[str, Message] = {
     "CERT_ISSUER_UNKNOWN": M("warn", "签章人“{signer}”与证面发证机关“{issuer}”一致，但它不是已知的发证机构。任何人都能购买以自己单位名义签发的证书，请核实发证机关。", "The signer '{signer}' matches the printed issuer '{issuer}', but that is not a known issuing body; anyone can buy a certificate in their own name."),
     "CERT_SIGNER_MATCHES_ISSUER": M("info", "签章人“{signer}”与发证机关相符。", "The signer '{signer}' matches the issuing body."),
 }
+
+
+# ---- labels and guide topics the result page shows (written for it by the site build) ----------
+
+VERDICT_LABELS = {"pass": "通过", "warn": "注意", "fail": "不通过", "error": "无法核验"}
+# What a verdict means when no finding says more (result cards, the printed report).
+VERDICT_SUMMARIES = {
+    "pass": "电子签章完好且由受信任的机构签发，文件自签章后未被改动。",
+    "warn": "未发现篡改，但无法证明文件真实。请按下方提示进一步核实。",
+    "fail": "发现伪造或篡改的迹象。请勿采信该文件。",
+    "error": "无法分析该文件，没有结论。",
+}
+SEVERITY_LABELS = {"info": "信息", "warn": "注意", "fail": "不通过", "error": "错误"}
+SIGNATURE_KIND_LABELS = {
+    "pdf-signature": "PDF 数字签名",
+    "pdf-timestamp": "PDF 文档时间戳",
+    "ofd-seal": "OFD 电子印章",
+    "ofd-sign": "OFD 数字签名",
+}
+
+
+class GuideTopic(NamedTuple):
+    """A section of the guide (docs/checker/verify.md, anchor ``#anchor``) that explains what to
+    do about the findings ``codes``; the result page links it when one of them objects."""
+
+    anchor: str
+    label: str
+    codes: frozenset[str]
+
+
+CHANGED_AFTER_SIGNING = frozenset({
+    "SIG_INVALID", "SIG_DIGEST_MISMATCH", "CRYPTO_DIGEST_MISMATCH",
+    "PDF_BYTERANGE_INVALID", "PDF_SIG_NOT_IN_REVISION", "PDF_CHANGED_AFTER_SIGNING", "PDF_FORM_CHANGED",
+    "PDF_ANNOTATION_ADDED", "PDF_VISIBLE_SIGNATURE_ADDED", "PDF_DOCMDP_VIOLATION", "PDF_XREF_TAMPERED",
+    "PDF_HIDDEN_OBJECT", "PDF_SIGNATURE_REMOVED", "PDF_LATER_CHANGES_ALLOWED", "PDF_UNSIGNED_TAIL",
+    "PDF_TRAILING_GARBAGE", "PDF_BROKEN_AFTER_SIGNING",
+    "OFD_UNCOVERED_CONTENT", "OFD_UNCOVERED_ROOT", "OFD_UNCOVERED_ATTACHMENT", "OFD_UNCOVERED_METADATA",
+    "OFD_SIG_REF_MISMATCH", "OFD_SIG_DATAHASH_MISMATCH", "OFD_SEAL_FILE_MISMATCH",
+})
+"""Findings about what changed after signing (the page lists them under each signature)."""
+
+GUIDE_TOPICS: tuple[GuideTopic, ...] = (
+    GuideTopic("changed-after-signing", "签章后文件被修改是什么意思", CHANGED_AFTER_SIGNING),
+    GuideTopic("untrusted-signer", "签名证书不受信任怎么办", frozenset({
+        "SIG_UNTRUSTED", "SIG_DEMO_CA", "TRUST_NO_ANCHOR", "OFD_SEAL_MAKER_UNTRUSTED",
+        "OFD_SEAL_SIGNER_NOT_LISTED", "CERT_SIGNER_NOT_ISSUER",
+    })),
+    GuideTopic("expired", "证书或签名证书已过期怎么办", frozenset({
+        "SIG_CERT_EXPIRED", "SIG_CERT_EXPIRED_UNPROVEN", "TRUST_CERT_EXPIRED", "TRUST_ANCHOR_EXPIRED",
+        "TRUST_ROOT_EXPIRED", "OFD_SEAL_EXPIRED", "FIELD_SPECIALTY_EXPIRED", "FIELD_REG_EXPIRED",
+        "FIELD_USE_EXPIRED",
+    })),
+    GuideTopic("partial-coverage", "部分内容不受签章保护是什么意思",
+               frozenset({"OFD_UNPROTECTED_PART", "QR_UNPROTECTED", "PDF_FORM_FILLED_PERMITTED"})),
+    GuideTopic("qr-host", "如何核对二维码指向的网址", frozenset({
+        "QR_DECODE_FAILED", "QR_NONE", "QR_TOO_MANY", "QR_PAYLOAD_TOO_LONG", "QR_HTTP", "QR_NO_SCHEME",
+        "QR_PORT", "QR_REDIRECT_PARAM", "QR_NOT_URL", "QR_SCHEME_UNSUPPORTED", "QR_SCHEME_DANGEROUS",
+        "QR_USERINFO", "QR_IP_HOST", "QR_URL_AMBIGUOUS", "QR_OFFICIAL_IN_SUBDOMAIN", "QR_OFFICIAL_IN_PATH",
+        "QR_LOOKALIKE_HOST", "QR_IDN_HOST", "QR_SHORTENER", "QR_HOST_UNOFFICIAL", "QR_HOST_GOV_UNLISTED",
+        "QR_REGNO_MISMATCH", "QR_NAME_MISMATCH", "QR_UNPROTECTED",
+    })),
+)
+
+
+def topics_for(code: str) -> tuple[str, ...]:
+    """Anchors of the guide topics about ``code`` (in GUIDE_TOPICS order)."""
+    return tuple(t.anchor for t in GUIDE_TOPICS if code in t.codes)
 
 
 def lookup(code: str) -> Message:

@@ -9,15 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from .messages import VERDICT_LABELS, VERDICT_SUMMARIES
+
 VERDICTS = ("pass", "warn", "fail", "error")
-VERDICT_ZH = {"pass": "通过", "warn": "注意", "fail": "不通过", "error": "无法核验"}
-# What a verdict means when no finding says more (the page's result cards use the same words).
-VERDICT_SUMMARY_ZH = {
-    "pass": "电子签章完好且由受信任的机构签发，文件自签章后未被改动。",
-    "warn": "未发现篡改，但无法证明文件真实。请按下方提示进一步核实。",
-    "fail": "发现伪造或篡改的迹象。请勿采信该文件。",
-    "error": "无法分析该文件，没有结论。",
-}
+VERDICT_ZH = VERDICT_LABELS
+VERDICT_SUMMARY_ZH = VERDICT_SUMMARIES
 _SEVERITY_ORDER = {"fail": 0, "error": 1, "warn": 2}  # the finding that decides the verdict first
 
 ResultDict = Mapping[str, Any]

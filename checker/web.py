@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from ._version import __version__
 from .check import PendingCheck, check_bytes, list_images, start_check
+from .limits import DEFAULT_LIMITS
 from .options import Options, QrInput
 
 MAX_PENDING = 4  # prepared checks kept for "finish": a page that never finishes cannot pile files up
@@ -97,7 +98,6 @@ def examine_root(data: JsBytes | bytes, today: str | None) -> str:
     """Message "examine-root": what a reader is about to trust (one CA certificate) as JSON,
     ``{ok: true, root}``, or ``{ok: false, code, message, message_en}`` saying why not."""
     from ._crypto.trust import RootRefused, examine_root as examine
-    from .limits import DEFAULT_LIMITS
     from .messages import lookup, render
 
     try:
@@ -221,3 +221,28 @@ def warm_up() -> None:
         store = TrustStore.from_options(opts)
         for cert in store.intermediates:
             store.validate(cert, usage=None)
+
+
+def page_data() -> dict[str, Any]:
+    """What the result page takes from the core instead of keeping its own copy: every finding
+    code's severity, messages and guide topics, the labels, the guide topics and the limits the
+    page applies before a file reaches the worker.  The site build writes it as
+    ``assets/checker/checker-data.json`` (scripts/mkdocs_hooks.py); ``data.mjs`` reads it."""
+    from . import messages
+    from ._cert.fields import FIELD_LABELS_ZH
+
+    return {
+        "checker_version": __version__,
+        "codes": {code: {"severity": m.severity, "zh": m.zh, "en": m.en, "topics": list(messages.topics_for(code))}
+                  for code, m in messages.MESSAGES.items()},
+        "labels": {
+            "verdict": messages.VERDICT_LABELS,
+            "verdict_summary": messages.VERDICT_SUMMARIES,
+            "severity": messages.SEVERITY_LABELS,
+            "signature_kind": messages.SIGNATURE_KIND_LABELS,
+            "field": FIELD_LABELS_ZH,
+        },
+        "topics": [{"anchor": t.anchor, "label": t.label} for t in messages.GUIDE_TOPICS],
+        "changed_after_signing": sorted(messages.CHANGED_AFTER_SIGNING),
+        "limits": {"max_file_bytes": DEFAULT_LIMITS.max_file_bytes},
+    }

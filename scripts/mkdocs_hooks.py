@@ -4,16 +4,21 @@ Thin on purpose.  ``scripts/vendor.py`` assembles ``.cache/runtime/`` (Pyodide c
 lockfile and wheels, pdf.js, zxing-wasm, the iframe-worker shim); ``scripts/make_samples.py``
 writes ``.cache/samples/``.  This hook adds both trees to MkDocs' file collection, so
 ``mkdocs build`` copies them into ``site/runtime/`` and ``site/samples/`` and ``mkdocs serve``
-serves them too.  It also registers the MIME types the runtime needs for ``mkdocs serve``.
+serves them too.  It also registers the MIME types the runtime needs for ``mkdocs serve``, and
+writes ``assets/checker/checker-data.json``: what the checker page takes from the core (finding
+messages, labels, guide topics, limits; :func:`checker.web.page_data`).
 """
 from __future__ import annotations
 
+import json
 import logging
 import mimetypes
 import os
 from pathlib import Path
 
 from mkdocs.structure.files import File, Files
+
+from checker.web import page_data
 
 log = logging.getLogger("mkdocs.hooks.runtime")
 
@@ -23,6 +28,7 @@ SAMPLES = Path(os.environ.get("CHECKER_SAMPLES_DIR", ROOT / ".cache" / "samples"
 
 # (source tree, destination prefix inside the site)
 TREES = ((RUNTIME, "runtime"), (SAMPLES, "samples"))
+PAGE_DATA = "assets/checker/checker-data.json"  # read by docs/assets/checker/data.mjs
 
 
 def on_startup(command, dirty=False, **kw):
@@ -44,4 +50,6 @@ def on_files(files: Files, config, **kw) -> Files:
             files.append(File.generated(config, f"{prefix}/{rel}", abs_src_path=str(path)))
             count += 1
         log.info("runtime hook: %d files from %s -> %s/", count, src, prefix)
+    content = json.dumps(page_data(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    files.append(File.generated(config, PAGE_DATA, content=content))
     return files

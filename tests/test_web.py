@@ -132,3 +132,31 @@ def test_site_roots_are_trusted_in_every_check_and_unreadable_ones_left_out():
     finally:
         web.set_site_roots(None)
     assert web.options("{}").site_trust == ()
+
+
+def test_page_data_has_every_code_its_topics_and_the_limits():
+    from checker import messages
+    from checker.limits import DEFAULT_LIMITS
+
+    data = web.page_data()
+    assert set(data["codes"]) == set(messages.MESSAGES)
+    assert data["limits"]["max_file_bytes"] == DEFAULT_LIMITS.max_file_bytes
+    anchors = [t["anchor"] for t in data["topics"]]
+    assert anchors == [t.anchor for t in messages.GUIDE_TOPICS]
+    for t in messages.GUIDE_TOPICS:
+        assert t.codes <= set(messages.MESSAGES), t.codes - set(messages.MESSAGES)  # no stale code
+        for code in t.codes:
+            assert t.anchor in data["codes"][code]["topics"]
+    assert set(data["changed_after_signing"]) <= set(messages.MESSAGES)
+    assert "PDF_CHANGED_AFTER_SIGNING" in data["changed_after_signing"]
+    assert data["codes"]["LIMIT_FILE_SIZE"]["severity"] == "error"
+    assert set(data["labels"]["verdict"]) == {"pass", "warn", "fail", "error"}
+    json.dumps(data)  # the build writes it as JSON
+
+
+def test_every_guide_topic_is_a_heading_of_the_verify_page():
+    from checker import messages
+
+    verify = (pathlib.Path(__file__).resolve().parent.parent / "docs" / "verify.md").read_text(encoding="utf-8")
+    for t in messages.GUIDE_TOPICS:
+        assert "{#" + t.anchor + "}" in verify or f'id="{t.anchor}"' in verify, t.anchor

@@ -18,6 +18,7 @@ from typing import TextIO
 
 from .. import __version__
 from ..check import check_bytes, detect_format, read_file
+from ..messages import SEVERITY_LABELS, VERDICT_LABELS
 from ..options import Options
 from ..report import csv_text, summary_line
 from ..result import Result
@@ -26,8 +27,8 @@ EXIT = {"pass": 0, "warn": 1, "fail": 2, "error": 3}
 EX_USAGE = 64
 CERT_SUFFIXES = (".pdf", ".ofd")
 
-VERDICT_ZH = {"pass": "通过", "warn": "注意", "fail": "不通过", "error": "无法核验"}
-SEVERITY_ZH = {"info": "信息", "warn": "注意", "fail": "不通过", "error": "错误"}
+VERDICT_ZH = VERDICT_LABELS
+SEVERITY_ZH = SEVERITY_LABELS
 
 
 class _Parser(argparse.ArgumentParser):

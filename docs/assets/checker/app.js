@@ -9,8 +9,9 @@ import { toJson, download, stamp } from "./export.mjs";
 import { watchPreviews } from "./previews.mjs";
 import { printReport } from "./report.mjs";
 import { mountTrust, userTrust } from "./trust.mjs";
+import { DATA, pageFinding } from "./data.mjs";
 
-const MAX_BYTES = 64 * 1024 * 1024; // checker/limits.py max_file_bytes
+const MAX_BYTES = DATA.limits.max_file_bytes; // checker/limits.py
 const MB = 1024 * 1024;
 
 const root = document.getElementById("cq-checker");
@@ -157,7 +158,7 @@ function runtimeFailed(message) {
   ui.detail.textContent = `原因：${state.failed}。请刷新页面重试。如果在内网服务器上使用，请管理员确认 .mjs 文件的 MIME 类型为 text/javascript、.wasm 为 application/wasm；也不能直接双击打开本地 HTML 文件（需要通过 http:// 访问）。`;
   ui.bar.hidden = true;
   const queued = state.queue.splice(0);
-  for (const item of queued) showLocalError(item, "核验程序加载失败，无法核验该文件。");
+  for (const item of queued) showLocalError(item, "PAGE_RUNTIME_FAILED");
 }
 
 // No progress for a long time: say so (a slow intranet is possible, so this is a hint, not a
@@ -243,7 +244,7 @@ function enqueue(item) {
   item.el.id = item.cardId;
   ui.cards.prepend(item.el);
   if (state.failed) {
-    showLocalError(item, "核验程序加载失败，无法核验该文件。");
+    showLocalError(item, "PAGE_RUNTIME_FAILED");
     return;
   }
   state.queue.push(item);
@@ -276,7 +277,7 @@ async function run(item, worker) {
   try {
     await process(item, worker);
   } catch (err) {
-    showLocalError(item, `核验过程出错：${err && err.message ? err.message : err}`);
+    showLocalError(item, "PAGE_CHECK_FAILED", { detail: err && err.message ? err.message : String(err) });
   } finally {
     state.running--;
     if (!worker.broken) idle.push(worker);
@@ -345,12 +346,12 @@ function cancelQueued() {
   showProgress();
 }
 
-function localErrorResult(name, message, code) {
+function localErrorResult(name, code, params) {
   return {
     file: name,
     format: "unknown",
     verdict: "error",
-    findings: [{ code, severity: "error", message, message_en: "", params: {} }],
+    findings: [pageFinding(code, params)],
     signatures: [],
     qr: [],
     fields: {},
@@ -361,8 +362,9 @@ function localErrorResult(name, message, code) {
   };
 }
 
-function showLocalError(item, message, code = "UI_ERROR") {
-  finish(item, localErrorResult(item.name, message, code), { qrNote: "" });
+// An error the page finds before (or instead of) the checker: a finding code of checker/messages.py.
+function showLocalError(item, code, params = {}) {
+  finish(item, localErrorResult(item.name, code, params), { qrNote: "" });
 }
 
 async function readBytes(item) {
@@ -381,7 +383,7 @@ async function process(item, checker) {
   item.t0 = performance.now();
   const size = item.file ? item.file.size : item.bytes.byteLength;
   if (size > MAX_BYTES) {
-    showLocalError(item, `文件过大（${(size / MB).toFixed(1)} MB，上限 ${MAX_BYTES / MB} MB），无法核验。电子证书通常只有几百 KB，请确认选择的是证书原件。`, "LIMIT_FILE_SIZE");
+    showLocalError(item, "LIMIT_FILE_SIZE", { size, limit: MAX_BYTES });
     return;
   }
   status(item, "正在读取文件…");
@@ -501,7 +503,7 @@ async function loadSamples() {
         item.cardId = `cqc-result-${item.seq}`;
         item.el = pendingCard(item.name, "");
         ui.cards.prepend(item.el);
-        showLocalError(item, `示例文件下载失败（${err && err.message ? err.message : err}）。`);
+        showLocalError(item, "PAGE_SAMPLE_FAILED", { detail: err && err.message ? err.message : String(err) });
       } finally {
         btn.disabled = false;
       }

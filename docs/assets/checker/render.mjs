@@ -2,41 +2,21 @@
 import { h } from "./dom.mjs";
 import { guideUrl } from "./paths.mjs";
 import { ORIGIN_ZH, groupFingerprint } from "./trust.mjs";
+import { DATA } from "./data.mjs";
 
-export const VERDICT_ZH = { pass: "通过", warn: "注意", fail: "不通过", error: "无法核验" };
+// Labels, guide topics and finding codes come from checker/messages.py (data.mjs).
+export const VERDICT_ZH = DATA.labels.verdict;
 const VERDICT_ICON = { pass: "✓", warn: "!", fail: "✗", error: "?" };
-const VERDICT_SUMMARY = {
-  pass: "电子签章完好且由受信任的机构签发，文件自签章后未被改动。",
-  warn: "未发现篡改，但无法证明文件真实。请按下方提示进一步核实。",
-  fail: "发现伪造或篡改的迹象。请勿采信该文件。",
-  error: "无法分析该文件，没有结论。",
-};
-const SEVERITY_ZH = { info: "信息", warn: "注意", fail: "不通过", error: "错误" };
-const KIND_ZH = {
-  "pdf-signature": "PDF 数字签名",
-  "pdf-timestamp": "PDF 文档时间戳",
-  "ofd-seal": "OFD 电子印章",
-  "ofd-sign": "OFD 数字签名",
-};
+const VERDICT_SUMMARY = DATA.labels.verdict_summary;
+const SEVERITY_ZH = DATA.labels.severity;
+export const KIND_ZH = DATA.labels.signature_kind;
 
 // Next steps: the verdict's own section of the guide, plus sections named by finding codes.
 const VERDICT_ANCHOR = { pass: "verdict-pass", warn: "verdict-warn", fail: "verdict-fail", error: "verdict-error" };
-// Finding codes (checker/messages.py) that describe a change made after signing.
-const CHANGE_RE = /DIGEST_MISMATCH|SIG_INVALID|CHANGED|_ADDED$|TAMPERED|HIDDEN_OBJECT|SIGNATURE_REMOVED|UNSIGNED_TAIL|TRAILING_GARBAGE|BROKEN_AFTER|DOCMDP|NOT_IN_REVISION|BYTERANGE|REF_MISMATCH|DATAHASH|UNCOVERED|FILE_MISMATCH|LATER_CHANGES/;
-const TOPICS = [
-  { anchor: "changed-after-signing", label: "签章后文件被修改是什么意思", test: (c) => CHANGE_RE.test(c) },
-  { anchor: "untrusted-signer", label: "签名证书不受信任怎么办", test: (c) => /UNTRUSTED|DEMO_CA|NO_ANCHOR|SIGNER_NOT_ISSUER|SIGNER_NOT_LISTED/.test(c) },
-  { anchor: "expired", label: "证书或签名证书已过期怎么办", test: (c) => /EXPIRED/.test(c) },
-  { anchor: "partial-coverage", label: "部分内容不受签章保护是什么意思", test: (c) => /UNPROTECTED|FILLED_PERMITTED/.test(c) },
-  { anchor: "qr-host", label: "如何核对二维码指向的网址", test: (c) => /^QR_/.test(c) && !/^QR_(OFFICIAL|MATCHES_PRINTED|NOT_CHECKED)$/.test(c) },
-];
-
+// Findings about changes made after signing (checker/messages.py CHANGED_AFTER_SIGNING).
+const CHANGED = new Set(DATA.changed_after_signing);
 // Printed-field keys of Result.fields (checker/_cert/fields.py FIELD_LABELS_ZH).
-const FIELD_ZH = {
-  name: "姓名", gender: "性别", birth_date: "出生日期", id_number: "身份证号", reg_number: "注册编号",
-  employer: "聘用企业", specialties: "注册专业", specialty_valid_until: "专业有效期", valid_until: "注册有效期",
-  use_valid_until: "使用有效期", issuer: "发证机关", issue_date: "发证日期",
-};
+const FIELD_ZH = DATA.labels.field;
 
 // 1234567 -> "1,234,567" (no Intl: its first use loads locale data, a 100+ ms main-thread task)
 function groupDigits(n) {
@@ -65,7 +45,9 @@ export function mainReason(result) {
 export function nextSteps(result) {
   const links = [{ anchor: VERDICT_ANCHOR[result.verdict] || "verdict-error", label: `结论“${verdictLabel(result.verdict)}”怎么理解、下一步做什么` }];
   const codes = problems(result).map((f) => f.code);
-  for (const t of TOPICS) if (codes.some(t.test)) links.push({ anchor: t.anchor, label: t.label });
+  for (const t of DATA.topics) {
+    if (codes.some((c) => (DATA.codes[c]?.topics || []).includes(t.anchor))) links.push({ anchor: t.anchor, label: t.label });
+  }
   return links;
 }
 
@@ -80,7 +62,7 @@ function kv(rows) {
 function signatureBlock(sig, result) {
   // Changes after signing: this signature's change findings, plus document-level ones.
   const changes = (result.findings || []).filter((f) => {
-    if (!CHANGE_RE.test(f.code) || f.severity === "info" && !/LATER_CHANGES/.test(f.code)) return false;
+    if (!CHANGED.has(f.code) || f.severity === "info" && f.code !== "PDF_LATER_CHANGES_ALLOWED") return false;
     const idx = (f.params || {}).index;
     return idx === undefined || idx === null ? true : String(idx) === String(sig.index) && (sig.codes || []).includes(f.code);
   });

@@ -2,9 +2,8 @@
 // with the browser's own print dialog (app.css has the print stylesheet).  Built from the
 // results' JSON only; text only (dom.mjs), nothing leaves the browser.
 import { h } from "./dom.mjs";
-import { VERDICT_ZH, mainReason } from "./render.mjs";
+import { VERDICT_ZH, KIND_ZH, mainReason } from "./render.mjs";
 
-const KIND_ZH = { "pdf-signature": "PDF 数字签名", "pdf-timestamp": "PDF 文档时间戳", "ofd-seal": "OFD 电子印章", "ofd-sign": "OFD 数字签名" };
 const ORIGIN_ZH = { bundled: "内置", demo: "演示（示例）CA", site: "本站管理员添加", user: "本机用户添加", cli: "命令行参数" };
 // Finding codes that say part of the file is not protected by a signature.
 const UNPROTECTED_RE = /UNCOVERED|UNSIGNED|PARTIAL|NOT_COVERED|UNPROTECTED|LATER_CHANGES|TRAILING|NOT_IN_REVISION|COVERAGE/;
