@@ -123,7 +123,7 @@ def test_garbage_images_give_nothing(decoder, data):
 
 
 def test_decompression_bomb_refused(decoder):
-    # 20000 x 20000 grey PNG of a few hundred KB: over MAX_IMAGE_PIXELS, never decoded
+    # 20000 x 20000 grey PNG of a few hundred KB: over Limits.max_qr_image_pixels, never decoded
     w = h = 20000
     row = b"\x00" + b"\xff" * w
     comp = zlib.compressobj(9)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._paths import DATA_DIR
+from ..limits import DEFAULT_LIMITS, Limits
 from . import CryptoError, MalformedCrypto
 from .x509 import Certificate, common_name, fingerprint, load_certificates, readable_name, verify_cert_signature
 
@@ -39,9 +40,6 @@ _KNOWN_CRITICAL = {
     "authority_information_access",
 }
 
-MAX_PATHS = 16  # complete paths considered per validation
-MAX_SIGNATURE_CHECKS = 64  # certificate signature verifications per validation (hostile pools)
-MAX_WALK_NODES = 512  # path-building steps per validation
 
 # Where an anchor comes from, in order of precedence when the same root is in several.
 ORIGINS = ("bundled", "demo", "site", "user", "cli")
@@ -353,7 +351,7 @@ class TrustStore:
     """A set of anchors.  Build with :meth:`from_options` (or directly from anchors in tests)."""
 
     def __init__(self, anchors: Iterable[Anchor] = (), *, max_chain_length: int = 8,
-                 intermediates: Iterable[Certificate] = ()) -> None:
+                 intermediates: Iterable[Certificate] = (), limits: Limits = DEFAULT_LIMITS) -> None:
         self.intermediates: list[Certificate] = list(intermediates)  # extra path-building CAs
         self.anchors: list[Anchor] = []
         seen = set()
@@ -363,6 +361,7 @@ class TrustStore:
                 seen.add(fp)
                 self.anchors.append(a)
         self.max_chain_length = max_chain_length
+        self.limits = limits  # the path search's budgets (max_chain_paths, ..._signature_checks, ..._walk_steps)
         self._by_subject: dict[str, list[Anchor]] = {}
         self._fps = {fingerprint(a.cert): a for a in self.anchors}
         for a in self.anchors:
@@ -386,8 +385,8 @@ class TrustStore:
         anchors += extra_anchors(getattr(options, "site_trust", ()) or (), "site")
         anchors += extra_anchors(getattr(options, "user_trust", ()) or (), "user")
         anchors += extra_anchors(getattr(options, "trust", ()) or (), "cli")
-        limits = getattr(options, "limits", None)
-        return cls(anchors, max_chain_length=getattr(limits, "max_chain_length", 8), intermediates=inter)
+        limits = getattr(options, "limits", None) or DEFAULT_LIMITS
+        return cls(anchors, max_chain_length=limits.max_chain_length, intermediates=inter, limits=limits)
 
     def __len__(self) -> int:
         return len(self.anchors)
@@ -508,8 +507,8 @@ class _PathSearch:
         self.forged: list[str] = []
         self.too_long = False
         self._verified: dict[tuple[str, str], bool] = {}
-        self._signature_budget = MAX_SIGNATURE_CHECKS
-        self._node_budget = MAX_WALK_NODES
+        self._signature_budget = store.limits.max_chain_signature_checks
+        self._node_budget = store.limits.max_chain_walk_steps
 
     def run(self, cert: Certificate) -> None:
         own = self.store.anchor_for(cert)
@@ -537,7 +536,7 @@ class _PathSearch:
         return self._verified[key]
 
     def _walk(self, path: list[Certificate], depth: int) -> None:
-        if len(self.paths) >= MAX_PATHS:
+        if len(self.paths) >= self.store.limits.max_chain_paths:
             return
         self._node_budget -= 1
         if self._node_budget < 0 or depth >= self.store.max_chain_length:

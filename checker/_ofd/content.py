@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..limits import DEFAULT_LIMITS
 from .model import Document, Model
 from .xmlsafe import Node
-
-_MAX_SPLIT = 4096  # glyph positions handled per TextCode
 
 
 @dataclass(slots=True)
@@ -71,7 +70,7 @@ def _apply(ctm: list[float] | None, x: float, y: float) -> tuple[float, float]:
     return a * x + c * y + e, b * x + d * y + f
 
 
-def _text_object(node: Node, page: int, out: list[TextRun]) -> None:
+def _text_object(node: Node, page: int, out: list[TextRun], max_glyphs: int) -> None:
     box = _floats(node.get("Boundary"))
     ox, oy = (box[0], box[1]) if len(box) >= 2 else (0.0, 0.0)
     ctm = _floats(node.get("CTM")) or None
@@ -85,7 +84,7 @@ def _text_object(node: Node, page: int, out: list[TextRun]) -> None:
         y = _floats(tc.get("Y"))
         cx = x[0] if x else cx
         cy = y[0] if y else cy
-        if len(text) > _MAX_SPLIT:  # no real label is this long: one run, no per-glyph work
+        if len(text) > max_glyphs:  # no real label is this long: one run, no per-glyph work
             _emit(out, page, ctm, ox, oy, (cx, cy), size, text)
             continue
         dx = _deltas(tc.get("DeltaX"), len(text))
@@ -125,7 +124,7 @@ def walk(node: Node, page: int, runs: list[TextRun], images: list[str], ctx, dep
         if n % 4096 == 0:
             ctx.check_time()
         if cur.tag == "TextObject":
-            _text_object(cur, page, runs)
+            _text_object(cur, page, runs, ctx.limits.max_text_code_glyphs)
             continue
         if cur.tag == "ImageObject":
             rid = (cur.get("ResourceID") or "").strip()
@@ -236,7 +235,7 @@ def image_list(model: Model, drawn: list[tuple[str, str]], ctx) -> tuple[list[tu
         data = model.pkg.read(m.path)
         kind = sniff(data)
         if kind == "BMP":
-            png = bmp_to_png(data)
+            png = bmp_to_png(data, ctx.limits.max_bmp_pixels)
             if png is not None:
                 good.append((m.path, png))
                 continue
@@ -247,21 +246,20 @@ def image_list(model: Model, drawn: list[tuple[str, str]], ctx) -> tuple[list[tu
     return good, bad
 
 
-_MAX_PIXELS = 4 * 1024 * 1024  # QR images are small; bounds memory
 
 
-def bmp_to_png(data: bytes) -> bytes | None:
-    """Uncompressed Windows BMP (1/4/8/24/32 bpp) to PNG, for the QR decoders.  None if unsupported
-    or damaged."""
+def bmp_to_png(data: bytes, max_pixels: int = DEFAULT_LIMITS.max_bmp_pixels) -> bytes | None:
+    """Uncompressed Windows BMP (1/4/8/24/32 bpp) to PNG, for the QR decoders.  None if unsupported,
+    damaged or larger than ``max_pixels`` (QR images are small)."""
     import struct
 
     try:
-        return _bmp_to_png(data)
+        return _bmp_to_png(data, max_pixels)
     except (ValueError, IndexError, TypeError, struct.error):
         return None
 
 
-def _bmp_to_png(data: bytes) -> bytes | None:
+def _bmp_to_png(data: bytes, max_pixels: int) -> bytes | None:
     import struct
     import zlib
 
@@ -276,7 +274,7 @@ def _bmp_to_png(data: bytes) -> bytes | None:
         return None
     top_down = h < 0
     h = abs(h)
-    if w * h > _MAX_PIXELS:
+    if w * h > max_pixels:
         return None
     palette = []
     if bpp <= 8:

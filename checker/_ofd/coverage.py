@@ -34,7 +34,6 @@ _WHAT = {
     "Font": ("font", "字体"),
     "ColorSpace": ("colour profile", "颜色配置"),
 }
-_MAX_BOXES = 64  # per file and page; beyond that one box around them all
 _A4 = (0.0, 0.0, 210.0, 297.0)
 
 
@@ -76,7 +75,7 @@ def areas(model: Model, parts: list[Unprotected]) -> list[UnprotectedArea]:
                 if boxes is None:
                     continue
                 en, zh = p.what()
-                for b in _cap([_norm(b, box) for b in boxes]):
+                for b in _cap([_norm(b, box) for b in boxes], model.ctx.limits.max_unprotected_boxes):
                     out.append(UnprotectedArea(page=page.index + 1, box=b, file=path, what=en, what_zh=zh,
                                                page_size=(box[2], box[3])))
     return out
@@ -140,9 +139,10 @@ def _where(model: Model, p: Unprotected, page: Page, drawers, annots: list[str],
     return whole  # annotation lists, resources, fonts, profiles: anything on any page
 
 
-def _cap(boxes: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
+def _cap(boxes: list[tuple[float, float, float, float]], limit: int) -> list[tuple[float, float, float, float]]:
+    """The boxes, or one box around them all when there are more than ``limit``."""
     boxes = [b for b in boxes if b[2] > 0 and b[3] > 0]
-    if len(boxes) <= _MAX_BOXES:
+    if len(boxes) <= limit:
         return boxes
     x0 = min(b[0] for b in boxes)
     y0 = min(b[1] for b in boxes)

@@ -31,7 +31,6 @@ _EOCD64 = b"PK\x06\x06"
 _CEN = b"PK\x01\x02"
 _LOC = b"PK\x03\x04"
 _CHUNK = 64 * 1024
-_RATIO_FLOOR = 1024 * 1024  # the ratio limit applies once an entry inflates past 1 MiB
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +152,7 @@ class Package:
                 raise MalformedInput(f"unsupported compression method {method} ({name})", code="OFD_ZIP_MALFORMED")
             if usize > self._limits.max_zip_entry_bytes:
                 raise LimitExceeded(f"{name}: {usize} bytes > {self._limits.max_zip_entry_bytes}", code="OFD_ZIP_LIMIT")
-            if usize > _RATIO_FLOOR and usize > self._limits.max_zip_ratio * max(1, csize):
+            if usize > self._limits.zip_ratio_from_bytes and usize > self._limits.max_zip_ratio * max(1, csize):
                 raise LimitExceeded(f"{name}: declared compression ratio above {self._limits.max_zip_ratio}",
                                     code="OFD_ZIP_LIMIT")
             self.entries[name] = Entry(name, raw_name, method, flags, crc, csize, usize, off)
@@ -283,7 +282,7 @@ class Package:
                     raise LimitExceeded(f"{e.name}: more than {lim.max_zip_entry_bytes} bytes", code="OFD_ZIP_LIMIT")
                 raise MalformedInput(f"{e.name}: inflates beyond its declared size {e.usize}", code="OFD_ZIP_MALFORMED")
             consumed = min(pos, len(comp)) - len(d.unconsumed_tail)
-            if produced > _RATIO_FLOOR and produced > lim.max_zip_ratio * max(1, consumed):
+            if produced > lim.zip_ratio_from_bytes and produced > lim.max_zip_ratio * max(1, consumed):
                 raise LimitExceeded(f"{e.name}: compression ratio above {lim.max_zip_ratio}", code="OFD_ZIP_LIMIT")
             self._account(e, len(chunk))
             parts.append(chunk)

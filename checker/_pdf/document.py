@@ -9,8 +9,6 @@ from .objects import OBJ_HEADER, Keyword, Parser, PdfDict, Ref, Stream, finish_s
 from .streams import DecodeBudget, decode_stream
 from .xref import RevisionView, XrefReader, eof_ends
 
-_MAX_OBJSTM_OBJECTS = 100_000
-
 
 class PdfFile:
     def __init__(self, data: bytes, ctx) -> None:
@@ -24,7 +22,8 @@ class PdfFile:
         if head != 0:
             # bytes before the header shift every offset; readers disagree how to cope
             raise MalformedInput("bytes before the %PDF- header")
-        self.parser = Parser(data, max_depth=lim.max_object_depth, max_items=lim.max_pdf_objects * 50)
+        self.parser = Parser(data, max_depth=lim.max_object_depth, max_items=lim.max_pdf_objects * 50,
+                             max_number_chars=lim.max_number_chars)
         self.budget = DecodeBudget(lim.max_stream_decoded_bytes, lim.max_total_decoded_bytes)
         self.xref = XrefReader(data, self.parser, self.budget, lim.max_pdf_objects, ctx)
         self.eofs = eof_ends(data, lim.max_pdf_revisions)
@@ -177,12 +176,12 @@ class PdfFile:
             if not isinstance(stm, Stream) or stm.dict.get("Type") != "ObjStm":
                 raise MalformedInput(f"object {stm_num} is not an object stream")
             n, first = stm.dict.get("N"), stm.dict.get("First")
-            if not (isinstance(n, int) and isinstance(first, int) and 0 <= n <= _MAX_OBJSTM_OBJECTS and first >= 0):
+            if not (isinstance(n, int) and isinstance(first, int) and 0 <= n <= self.limits.max_objstm_objects and first >= 0):
                 raise MalformedInput(f"bad object stream {stm_num}")
             if "Extends" in stm.dict:
                 raise MalformedInput(f"object stream {stm_num} uses /Extends (not supported)")
             raw = decode_stream(stm, self.budget, lambda v: self.get(view, v, depth + 1))
-            p = Parser(raw, max_depth=self.limits.max_object_depth)
+            p = Parser(raw, max_depth=self.limits.max_object_depth, max_number_chars=self.limits.max_number_chars)
             pairs = []
             pos = 0
             for _ in range(n):
@@ -192,7 +191,7 @@ class PdfFile:
                     raise MalformedInput(f"bad object stream header in {stm_num}")
                 pairs.append((a, first + b))
             objs = []
-            p = Parser(raw, max_depth=self.limits.max_object_depth)
+            p = Parser(raw, max_depth=self.limits.max_object_depth, max_number_chars=self.limits.max_number_chars)
             starts = sorted(o for _, o in pairs)
             for onum, start in pairs:
                 if start >= len(raw):

@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from ..errors import LimitExceeded, MalformedInput
 from .objects import PdfDict, Ref
 
-_MAX_FIELDS = 10_000
-
 
 @dataclass(slots=True)
 class FieldInfo:
@@ -40,7 +38,7 @@ def walk_fields(pdf, view, root: PdfDict) -> list[FieldInfo]:
             if ref in seen:
                 raise MalformedInput("circular reference in the form field tree")
             seen.add(ref)
-        if len(seen) > _MAX_FIELDS:
+        if len(seen) > pdf.limits.max_form_fields:
             raise LimitExceeded("too many form fields")
         d = pdf.get(view, ref)
         if not isinstance(d, PdfDict):

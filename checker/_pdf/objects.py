@@ -21,7 +21,6 @@ _REGULAR_END = re.compile(rb"[ \t\r\n\f\x00()<>\[\]{}/%]")
 _SKIP = re.compile(rb"(?:[ \t\r\n\f\x00]+|%[^\r\n]*)*")
 _NUMBER = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)")
 _INT = re.compile(rb"[+-]?\d+\Z")
-_MAX_NUMBER_CHARS = 64
 _REF_TAIL = re.compile(rb"[ \t\r\n\f\x00]+(\d{1,20})[ \t\r\n\f\x00]+R(?=[ \t\r\n\f\x00()<>\[\]{}/%]|\Z)")
 _HEX_BODY = re.compile(rb"[0-9A-Fa-f \t\r\n\f\x00]*")
 _OBJ_HEADER = re.compile(rb"(\d+)[ \t\r\n\f\x00]+(\d+)[ \t\r\n\f\x00]+obj(?=[ \t\r\n\f\x00()<>\[\]{}/%]|\Z)")
@@ -90,9 +89,11 @@ def skip_ws(data, pos: int) -> int:
 class Parser:
     """Parses direct objects from ``data`` (bytes) with depth and size limits."""
 
-    def __init__(self, data: bytes, max_depth: int = 64, max_items: int = 1_000_000) -> None:
+    def __init__(self, data: bytes, max_depth: int = 64, max_items: int = 1_000_000,
+                 max_number_chars: int = 64) -> None:
         self.data = data
         self.max_depth = max_depth
+        self.max_number_chars = max_number_chars
         self.items = 0
         self.max_items = max_items
 
@@ -141,7 +142,7 @@ class Parser:
         m = _NUMBER.match(data, pos)
         if m and (m.end() >= len(data) or data[m.end()] in _WS_SET or data[m.end()] in _DELIM_SET):
             tok = m.group()
-            if len(tok) > _MAX_NUMBER_CHARS:  # int() refuses > 4300 digits; no real PDF comes close
+            if len(tok) > self.max_number_chars:  # int() refuses > 4300 digits; no real PDF comes close
                 raise MalformedInput("number too long")
             if _INT.match(tok):
                 val = int(tok)

@@ -40,7 +40,6 @@ _TEXT_OPS = frozenset(("BT", "ET", "Tf", "Td", "TD", "Tm", "T*", "TL", "Tc", "Tw
                        "Tj", "TJ", "'", '"', "q", "Q", "cm", "Do"))
 _LINE_EM = 0.5  # baselines closer than this (in em) are one line
 _TIME_EVERY = 4096  # operators between ctx.check_time() calls
-_FILE_TOKENS = 8  # all streams of a file together: this many times Limits.max_content_ops tokens
 
 
 def extract_text(data: bytes, ctx, pdf=None) -> tuple[str, str | None]:
@@ -180,7 +179,7 @@ class _Reader:
         self.max_tokens = lim.max_content_ops
         self.max_calls = lim.max_form_xobject_calls
         self.max_depth = lim.max_object_depth
-        self.tokens = TokenBudget(_FILE_TOKENS * lim.max_content_ops)
+        self.tokens = TokenBudget(lim.max_file_content_ops)
         self.fonts = FontLoader(self.resolve, self.stream_bytes, lim.max_content_ops, lim.max_content_ops,
                                 self.tokens)
         self.room = 0  # characters the current page may still add

@@ -181,7 +181,7 @@ def check_one(path: str, options: Options, background_qr: bool = True) -> Result
     else:
         background = BackgroundOfdQr(data, lim, lim.max_seconds)
     try:
-        return check_bytes(data, path, dataclasses.replace(options, qr_decoder=NativeQrDecoder(background)))
+        return check_bytes(data, path, dataclasses.replace(options, qr_decoder=NativeQrDecoder(background, lim)))
     finally:
         background.close()
 

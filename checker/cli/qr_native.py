@@ -21,7 +21,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from ..limits import Limits
+from ..limits import DEFAULT_LIMITS, Limits
 from ..options import QrInput
 
 # Coarse to fine: 72, 216 and 360 dpi, each only when the one before found nothing.  At 72 dpi a
@@ -29,9 +29,7 @@ from ..options import QrInput
 # a ninth of the pixels of 216 dpi: 175 one-page certificates took 22 ms of CPU each instead of
 # 44 (same codes found).  A smaller code costs the coarse try (~1 ms) and is read at 216 or 360.
 RENDER_SCALES = (1.0, 3.0, 5.0)
-MAX_RENDER_PIXELS = 40_000_000  # per page bitmap (a huge MediaBox must not exhaust memory)
 MAX_RENDER_SIDE = 32_000  # pixels; zxing-cpp refuses images wider or taller than 65 535
-MAX_IMAGE_PIXELS = 40_000_000  # decoded image size (decompression bombs)
 
 
 class NativeQrDecoder:
@@ -41,8 +39,9 @@ class NativeQrDecoder:
     file in a child process; ``decode_pdf`` / ``decode_image`` take its answer when it is for the
     same bytes, else decode here."""
 
-    def __init__(self, background: _Background | None = None) -> None:
+    def __init__(self, background: _Background | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
         self._background = background
+        self._limits = limits  # max_render_pixels (a huge MediaBox), max_qr_image_pixels (bombs)
         # Present?  (ImportError → the CLI reports QR as not checked.)  They are loaded on first
         # use: an OFD never loads pdfium, a PDF never loads Pillow.  A module that is present but
         # fails to load raises in decode_*, which the core reports as QR_DECODE_FAILED.
@@ -79,8 +78,9 @@ class NativeQrDecoder:
             w, h = page.get_size()
             found: list[QrInput] = []
             for scale in RENDER_SCALES:
-                if w * h * scale * scale > MAX_RENDER_PIXELS:
-                    scale = (MAX_RENDER_PIXELS / max(w * h, 1.0)) ** 0.5
+                max_pixels = self._limits.max_render_pixels
+                if w * h * scale * scale > max_pixels:
+                    scale = (max_pixels / max(w * h, 1.0)) ** 0.5
                 scale = min(scale, MAX_RENDER_SIDE / max(w, h, 1.0))  # zxing's limit
                 bitmap = page.render(scale=scale, grayscale=True)
                 try:
@@ -105,10 +105,10 @@ class NativeQrDecoder:
 
         from PIL import Image
 
-        Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+        Image.MAX_IMAGE_PIXELS = self._limits.max_qr_image_pixels
         try:
             with Image.open(io.BytesIO(data)) as im:
-                if im.width * im.height > MAX_IMAGE_PIXELS:
+                if im.width * im.height > self._limits.max_qr_image_pixels:
                     return []
                 im.load()
                 image = _flatten(im)
@@ -311,7 +311,7 @@ class BackgroundOfdQr(_Background):
         from ..check import list_images
         from ..options import Options
 
-        decoder = NativeQrDecoder()
+        decoder = NativeQrDecoder(limits=self._limits)
         return [[source, hashlib.sha256(img).hexdigest(), _plain(decoder.decode_image(img, source))]
                 for source, img in list_images(self._data, Options(limits=self._limits))]
 
