@@ -32,7 +32,7 @@ class Limits:
     max_content_ops: int = 200_000  # text extraction: content-stream / CMap tokens per stream (8× per file)
     max_text_pages: int = 20  # text extraction: first pages only (a certificate has one or two)
     max_form_xobject_calls: int = 2_000  # text extraction: form XObjects invoked per page
-    max_file_content_ops: int = 1_600_000  # text extraction: tokens of all content streams of a file
+    file_content_ops_multiple: int = 8  # text extraction: all streams of a file share this × max_content_ops
     max_objstm_objects: int = 100_000  # objects one object stream may declare (/N)
     max_number_chars: int = 64  # characters of one number (int() refuses > 4300 digits)
     max_form_fields: int = 10_000  # form fields walked

@@ -179,7 +179,7 @@ class _Reader:
         self.max_tokens = lim.max_content_ops
         self.max_calls = lim.max_form_xobject_calls
         self.max_depth = lim.max_object_depth
-        self.tokens = TokenBudget(lim.max_file_content_ops)
+        self.tokens = TokenBudget(lim.file_content_ops_multiple * lim.max_content_ops)
         self.fonts = FontLoader(self.resolve, self.stream_bytes, lim.max_content_ops, lim.max_content_ops,
                                 self.tokens)
         self.room = 0  # characters the current page may still add
