@@ -551,7 +551,7 @@ def accept_data_oid_mix(info: SignedDataInfo, v: CmsVerification) -> tuple[CmsVe
         details=tuple(d for d in v.details if d[0] != "CRYPTO_CONTENT_TYPE_MISMATCH")), True
 
 
-def encoding_quirks(info: SignedDataInfo, signer_cert: Certificate | None) -> list[tuple[str, dict[str, str]]]:
+def encoding_quirks(info: SignedDataInfo, signer_cert: Certificate | None) -> list[tuple[str, dict[str, Any]]]:
     """Tolerated encodings of the first SignerInfo's SM2 signature and of the signer's key, as
     ``(finding code, params)``: raw r || s or lenient INTEGERs, an SM2 curve OID variant."""
     from . import sm2

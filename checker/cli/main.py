@@ -288,7 +288,7 @@ def run() -> None:
     try:
         sys.stdout.flush()
         sys.stderr.flush()
-    except BaseException:  # noqa: BLE001 - a failing flush is reported by the normal exit
+    except BaseException:  # a failing flush is reported by the normal exit
         sys.exit(code)
     if "coverage" in sys.modules:
         sys.exit(code)

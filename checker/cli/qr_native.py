@@ -248,13 +248,13 @@ def _child_main(work: Any, fd: int) -> int:  # pragma: no cover - runs in the fo
     try:
         try:
             answer = {"codes": work()}
-        except Exception as exc:  # noqa: BLE001 - reported in the parent as QR_DECODE_FAILED
+        except Exception as exc:  # reported in the parent as QR_DECODE_FAILED
             answer = {"error": f"{type(exc).__name__}: {exc}"}
         view = memoryview(json.dumps(answer).encode("utf-8"))
         while view:
             view = view[os.write(fd, view):]
         return 0
-    except BaseException:  # noqa: BLE001 - a child must never run the parent's code
+    except BaseException:  # a child must never run the parent's code
         return 1
 
 
