@@ -226,8 +226,8 @@ def warm_up() -> None:
 def page_data() -> dict[str, Any]:
     """What the result page takes from the core instead of keeping its own copy: every finding
     code's severity, messages and guide topics, the labels, the guide topics and the limits the
-    page applies before a file reaches the worker.  The site build writes it as
-    ``assets/checker/checker-data.json`` (scripts/mkdocs_hooks.py); ``data.mjs`` reads it."""
+    page applies before a file reaches the worker.  The site build writes it as JSON in
+    ``assets/checker/checker-data.mjs`` (scripts/mkdocs_hooks.py); ``data.mjs`` imports it."""
     from . import messages
     from ._cert.fields import FIELD_LABELS_ZH
 

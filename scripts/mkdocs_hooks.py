@@ -5,8 +5,9 @@ lockfile and wheels, pdf.js, zxing-wasm, the iframe-worker shim); ``scripts/make
 writes ``.cache/samples/``.  This hook adds both trees to MkDocs' file collection, so
 ``mkdocs build`` copies them into ``site/runtime/`` and ``site/samples/`` and ``mkdocs serve``
 serves them too.  It also registers the MIME types the runtime needs for ``mkdocs serve``, and
-writes ``assets/checker/checker-data.json``: what the checker page takes from the core (finding
-messages, labels, guide topics, limits; :func:`checker.web.page_data`).
+writes ``assets/checker/checker-data.mjs``: what the checker page takes from the core (finding
+messages, labels, guide topics, limits; :func:`checker.web.page_data`) as JSON in a module, so
+the page has it as soon as its modules load (no request, no top-level await).
 """
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ SAMPLES = Path(os.environ.get("CHECKER_SAMPLES_DIR", ROOT / ".cache" / "samples"
 
 # (source tree, destination prefix inside the site)
 TREES = ((RUNTIME, "runtime"), (SAMPLES, "samples"))
-PAGE_DATA = "assets/checker/checker-data.json"  # read by docs/assets/checker/data.mjs
+PAGE_DATA = "assets/checker/checker-data.mjs"  # imported by docs/assets/checker/data.mjs
+PAGE_DATA_PREFIX = "// checker.web.page_data(), written by scripts/mkdocs_hooks.py\nexport const DATA = "
 
 
 def on_startup(command, dirty=False, **kw):
@@ -50,6 +52,6 @@ def on_files(files: Files, config, **kw) -> Files:
             files.append(File.generated(config, f"{prefix}/{rel}", abs_src_path=str(path)))
             count += 1
         log.info("runtime hook: %d files from %s -> %s/", count, src, prefix)
-    content = json.dumps(page_data(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    files.append(File.generated(config, PAGE_DATA, content=content))
+    data = json.dumps(page_data(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    files.append(File.generated(config, PAGE_DATA, content=PAGE_DATA_PREFIX + data + ";\n"))
     return files

@@ -332,8 +332,11 @@ def test_deferred_wheels_agree_between_the_worker_and_the_snapshot_build():
 def test_the_page_reads_messages_labels_topics_and_limits_from_the_core(site):
     # scripts/mkdocs_hooks.py writes checker.web.page_data() beside data.mjs; the page keeps no copy.
     from checker.web import page_data
+    from mkdocs_hooks import PAGE_DATA_PREFIX
 
-    written = json.loads((site / "assets" / "checker" / "checker-data.json").read_text(encoding="utf-8"))
+    module = (site / "assets" / "checker" / "checker-data.mjs").read_text(encoding="utf-8")
+    assert module.startswith(PAGE_DATA_PREFIX) and module.endswith(";\n")
+    written = json.loads(module[len(PAGE_DATA_PREFIX):-2])
     assert written == json.loads(json.dumps(page_data()))
     page_js = {p.name: p.read_text(encoding="utf-8") for p in (site / "assets" / "checker").glob("*.*js")}
     assert "64 * 1024 * 1024" not in page_js["app.js"] and "UI_ERROR" not in page_js["app.js"]

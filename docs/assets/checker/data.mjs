@@ -1,9 +1,9 @@
 // What the page shows and applies that the Python core defines (checker/messages.py: finding
-// messages, labels, guide topics; checker/limits.py): written by the site build
-// (scripts/mkdocs_hooks.py, checker.web.page_data) as checker-data.json beside this module.
-const response = await fetch(new URL("checker-data.json", import.meta.url), { credentials: "same-origin" });
-if (!response.ok) throw new Error(`checker-data.json: HTTP ${response.status}`);
-export const DATA = await response.json();
+// messages, labels, guide topics; checker/limits.py): the site build writes
+// checker.web.page_data() as the module checker-data.mjs beside this one (scripts/mkdocs_hooks.py).
+import { DATA } from "./checker-data.mjs";
+
+export { DATA };
 
 // A finding made by the page itself (the same shape as Result.findings), from checker/messages.py.
 export function pageFinding(code, params = {}) {
