@@ -454,7 +454,7 @@ def _subject(cert) -> str:
 def signer_names(res: SigResult) -> list[str]:
     if res.o.signer_cert is None or not res.intact:
         return []
-    out = []
+    out: list[str] = []
     try:
         n = res.o.signer_cert.subject.native
     except (ValueError, TypeError):
