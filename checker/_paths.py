@@ -1,5 +1,4 @@
-"""Where the package's data files are (``checker/data``): os.path, not pathlib, which the CLI
-does not otherwise import (its run is mostly start-up)."""
+"""Where the package's data files are (``checker/data``), found in one place."""
 from __future__ import annotations
 
 import os
