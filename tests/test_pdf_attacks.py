@@ -1,4 +1,6 @@
-"""Published PDF signature attacks, built by testkit.pdfattacks: none may pass; all must fail.
+"""Published PDF signature attacks, built by testkit.pdfattacks: none may pass; all must fail, except
+the Sneaky Signature whose added field is itself signed by a later intact signature (a change ISO
+32000 permits: warn, with its area outlined).
 
 Victim: an ECDSA-signed (and, for SM2, SM2-signed) sample; the victim's root is trusted, so the
 only thing standing between the attacker and ``pass`` is the PDF engine.
@@ -182,17 +184,29 @@ def test_evil_annotation(base, victim, opts, certify, subtype):
     assert_fail(pa.evil_annotation(signed, subtype), opts, "PDF_ANNOTATION_ADDED")
 
 
-@pytest.mark.parametrize("certify", [None, 2, 3])
-@pytest.mark.parametrize("sign", [True, False])
-def test_sneaky_signature(base, victim, attacker, opts, certify, sign):
+@pytest.mark.parametrize("certify", [None, 1, 2, 3])
+def test_sneaky_signature_unsigned(base, victim, opts, certify):
+    """A visible signature field that no signature vouches for draws over the sealed page."""
     signed = ps.sign_pdf(base, victim.leaf, victim.chain, certify=certify)
-    assert_fail(pa.sneaky_signature(signed, attacker, sign=sign), opts, "PDF_VISIBLE_SIGNATURE_ADDED")
+    assert_fail(pa.sneaky_signature(signed, victim, sign=False), opts, "PDF_VISIBLE_SIGNATURE_ADDED")
 
 
-def test_sneaky_signature_by_trusted_signer_still_fails(base, victim, opts):
-    """Even the victim's own CA cannot draw over a sealed page after the fact."""
-    signed = ps.sign_pdf(base, victim.leaf, victim.chain)
-    assert_fail(pa.sneaky_signature(signed, victim), opts, "PDF_VISIBLE_SIGNATURE_ADDED")
+def test_sneaky_signature_signed_after_no_changes_certification(base, victim, attacker, opts):
+    signed = ps.sign_pdf(base, victim.leaf, victim.chain, certify=1)
+    assert_fail(pa.sneaky_signature(signed, attacker), opts, "PDF_VISIBLE_SIGNATURE_ADDED")
+
+
+@pytest.mark.parametrize("certify", [None, 2, 3])
+@pytest.mark.parametrize("who", ["attacker", "victim"])
+def test_sneaky_signature_signed_is_never_pass(base, victim, attacker, opts, certify, who):
+    """A visible signature field added and signed by a later signature is permitted by ISO 32000
+    (pyHanko and Adobe accept it): never ``pass``, the first signature does not vouch for its area,
+    and the page preview outlines it."""
+    signed = ps.sign_pdf(base, victim.leaf, victim.chain, certify=certify)
+    r, codes = run(pa.sneaky_signature(signed, attacker if who == "attacker" else victim), opts)
+    assert r.verdict == "warn", (r.verdict, [(f.code, f.message_en) for f in r.findings])
+    assert "PDF_SIGNATURE_ADDED_LATER" in r.signatures[0].codes
+    assert [a.file for a in r.unprotected] == ["signature field Sneaky"]
 
 
 def test_docmdp_p1_forbids_new_signatures(base, victim, attacker, opts):

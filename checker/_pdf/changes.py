@@ -17,6 +17,10 @@ Policy (stricter than pyHanko's default DiffPolicy where in doubt; see tests/tes
   entry (``/OpenAction``, ``/Names``, ``/Perms`` …), ``/NeedAppearances``, form values, new
   non-signature annotations, *visible* new signature appearances (Sneaky Signature), removed
   objects — is a failure;
+* except that a *visible* signature field added after the signature and signed in that same
+  revision by a later signature that verifies is permitted (ISO 32000; pyHanko agrees): ``warn``,
+  with its area reported as unprotected — unless DocMDP ``/P 1``, or its widget, field or
+  appearance changed after the revision that later signature signs;
 * a certification signature with DocMDP ``/P 1`` allows only DSS data, document timestamps and
   metadata (/Info, XMP: never rendered on a page) — no further signatures.
 """
@@ -65,6 +69,7 @@ class ChangeReport:
     problems: list[Problem] = field(default_factory=list)
     allowed: list[tuple[str, tuple]] = field(default_factory=list)  # harmless changes: (key, params)
     filled: list[int] = field(default_factory=list)  # fields filled as a certification permits
+    signed_later: list[int] = field(default_factory=list)  # widgets of signature fields added and signed later
 
     @property
     def ok(self) -> bool:
@@ -227,7 +232,7 @@ def compute_roles(pdf, view) -> Roles:
     return roles
 
 
-def reachable(pdf, view, start, skip_root_keys=()) -> set:
+def reachable(pdf, view, start, skip_root_keys=(), skip_keys=()) -> set:
     seen: set = set()
     stack = [(v, 0) for k, v in start.items() if k not in skip_root_keys]
     limit = pdf.limits.max_pdf_objects
@@ -256,7 +261,7 @@ def reachable(pdf, view, start, skip_root_keys=()) -> set:
         if isinstance(v, Stream):
             v = v.dict
         if isinstance(v, dict):
-            stack.extend((x, depth) for x in v.values())
+            stack.extend((x, depth) for k, x in v.items() if k not in skip_keys)
         elif isinstance(v, list):
             stack.extend((x, depth) for x in v)
     return seen
@@ -297,11 +302,12 @@ def _kind(v) -> str:
 
 
 class ChangeAnalysis:
-    def __init__(self, pdf, signed, final, docmdp: int | None) -> None:
+    def __init__(self, pdf, signed, final, docmdp: int | None, signers: dict | None = None) -> None:
         self.pdf = pdf
         self.signed = signed
         self.final = final
         self.docmdp = docmdp
+        self.signers = signers or {}  # signature dictionary number -> intact signature (LaterSigner)
         self.r = ChangeReport()
         self.roles = compute_roles(pdf, signed)
         self.new_sig_values: list[Ref] = []
@@ -595,13 +601,51 @@ class ChangeAnalysis:
         if ft != "Sig":
             r.fail("PDF_FORM_CHANGED", "WIDGET_ADDED", num=where)
             return
-        if not is_invisible(d):
+        visible = not is_invisible(d)
+        by = self._signed_later(ref, d) if visible else None
+        if visible and by is None:
             r.fail("PDF_VISIBLE_SIGNATURE_ADDED", "SIG_WIDGET_VISIBLE", num=where, widget=ref.num)
             return
         if "A" in d or "AA" in d:
             r.fail("PDF_ANNOTATION_ADDED", "SIG_WIDGET_ACTIONS", num=where, widget=ref.num)
             return
+        if by is not None:
+            r.permit("PDF_SIGNATURE_ADDED_LATER", "SIG_ADDED_LATER", num=where, widget=ref.num, by=by)
+            if ref.num not in r.signed_later:
+                r.signed_later.append(ref.num)
+            return
         r.note("NOTE_INVISIBLE_SIGNATURE")
+
+    def _signed_later(self, ref: Ref, widget: PdfDict) -> int | None:
+        """The index of the later signature that added this visible signature widget and signed it,
+        or None.  ISO 32000 lets a later signer add its own signature field (unless a certification
+        forbids any change, DocMDP /P 1); it is permitted only when the field's signature verifies
+        and its revision already holds the widget, its field and its appearance exactly as the
+        final file shows them (nothing unsigned drew on it afterwards)."""
+        if self.docmdp == 1:
+            return None
+        pdf, final = self.pdf, self.final
+        holder: PdfDict = widget
+        parent = widget.get("Parent")
+        if "V" not in widget and isinstance(parent, Ref):
+            pd = pdf.get(final, parent)
+            if not isinstance(pd, PdfDict):
+                return None
+            holder = pd
+        v = holder.get("V")
+        signer = self.signers.get(v.num) if isinstance(v, Ref) else None
+        if signer is None or signer.view.end <= self.signed.end:
+            return None
+        # the widget, its field, its signature dictionary and what the appearance draws with
+        # (the page it lies on and the signature's own /Reference data are judged elsewhere)
+        skip = ("P", "Parent", "V")
+        nums = {ref.num, v.num} | ({parent.num} if isinstance(parent, Ref) else set())
+        nums |= reachable(pdf, final, {k: x for k, x in widget.items() if k not in skip}, skip_keys=skip)
+        for num in nums:
+            loc = pdf.full_loc(final, num)
+            if loc is None or pdf.full_loc(signer.view, num) != loc:
+                return None
+        return signer.index
 
     def _sig_field(self, num: int, old, new) -> None:
         r = self.r

@@ -8,7 +8,7 @@ from .changes import page_tree
 from .document import PdfFile
 from .fields import walk_fields
 from .objects import OBJ_HEADER, PdfDict, Ref
-from .signature import WS as _WS, _sig_docmdp, verify_signature
+from .signature import WS as _WS, _sig_docmdp, examine, finish, later_signer
 from .text import extract_text
 
 _STRUCTURE = (b"obj", b"xref", b"trailer", b"startxref", b"%%EOF", b"endstream")
@@ -60,10 +60,21 @@ def _analyse(data: bytes, ctx: Context) -> EngineOutput:
         items.append((key, f, sd))
     items.sort(key=lambda t: t[0])
 
-    max_end = 0
+    # every signature's value first: a later intact signature may vouch for the signature
+    # field it added after an earlier one (see changes.ChangeAnalysis)
+    examined = []
     for index, (_, f, sd) in enumerate(items, 1):
         ctx.check_time()
-        rep, end = verify_signature(pdf, ctx, index, f, sd, docmdp, out.unprotected)
+        examined.append(examine(pdf, ctx, index, f, sd))
+    signers = {}
+    for (_, f, _sd), ex in zip(items, examined):
+        later = later_signer(ex)
+        if later is not None and isinstance(f.value_ref, Ref):
+            signers[f.value_ref.num] = later
+    max_end = 0
+    for ex in examined:
+        ctx.check_time()
+        rep, end = finish(pdf, ctx, ex, docmdp, out.unprotected, signers)
         out.signatures.append(rep)
         if rep.intact:
             max_end = max(max_end, end)

@@ -37,30 +37,72 @@ class _Signed:
     end: int  # end of the signed revision (of the second byte range)
 
 
-def verify_signature(pdf: PdfFile, ctx: Context, index: int, f: Any, sd: Any, docmdp: int | None,
-                     unprotected: list[UnprotectedArea] | None = None) -> tuple[SignatureReport, int]:
-    """The report of one signature field and the end of the revision it signs (0: none);
-    ``unprotected`` receives where permitted later changes draw (filled form fields)."""
+@record
+class Examined:
+    """A signature after steps 1-3: its outcome so far and where it sits (None: not located)."""
+
+    outcome: SignatureOutcome
+    signed: _Signed | None
+    sd: Any
+    done: bool  # nothing further to judge (not located, or an unsupported format)
+
+
+@record
+class LaterSigner:
+    """An intact signature, as the change analysis of an earlier one sees it."""
+
+    index: int
+    view: RevisionView  # the revision it signs
+
+
+def examine(pdf: PdfFile, ctx: Context, index: int, f: Any, sd: Any) -> Examined:
+    """Steps 1-3 of one signature field: where it lives, what it signs, whether it verifies."""
     o = SignatureOutcome(index=index, kind="pdf-signature", signed_what=_WHAT, seal_name=f.name or None)
     if not isinstance(sd, PdfDict):
         o.note("PDF_SIG_EMPTY")
-        return conclude(ctx, o), 0
+        return Examined(o, None, sd, True)
     sub = sd.get("SubFilter")
     if sub == SUBFILTER_TS or sd.get("Type") == "DocTimeStamp":
         o.kind, o.usage = "pdf-timestamp", "timestamping"
     signed = _locate(pdf, ctx, o, f, sd)
     if signed is None:
-        return conclude(ctx, o), 0
+        return Examined(o, None, sd, True)
     o.revision = _revision_number(pdf, signed.view)
     if not _supported(o, sub):
-        return conclude(ctx, o), signed.end
+        return Examined(o, signed, sd, True)
     _verify_value(pdf, ctx, o, sd, signed, str(sub))
-    if o.intact:
-        level = _sig_docmdp(pdf, sd)
+    return Examined(o, signed, sd, False)
+
+
+def later_signer(ex: Examined) -> LaterSigner | None:
+    """What an earlier signature's change analysis may rely on: an intact signature's revision."""
+    if ex.done or ex.signed is None or not ex.outcome.intact:
+        return None
+    return LaterSigner(ex.outcome.index, ex.signed.view)
+
+
+def finish(pdf: PdfFile, ctx: Context, ex: Examined, docmdp: int | None,
+           unprotected: list[UnprotectedArea] | None = None,
+           signers: dict[int, LaterSigner] | None = None) -> tuple[SignatureReport, int]:
+    """Step 4 and the report: the report of one signature and the end of the revision it signs
+    (0: none); ``unprotected`` receives where permitted later changes draw (filled form fields,
+    signature fields added and signed later); ``signers`` maps the object number of each intact
+    signature dictionary to that signature."""
+    o, signed = ex.outcome, ex.signed
+    if signed is None:
+        return conclude(ctx, o), 0
+    if not ex.done and o.intact:
+        level = _sig_docmdp(pdf, ex.sd)
         if level is not None:
             o.later("PDF_CERTIFIED", level=level)
-        o.covers_whole_file = _later_changes(pdf, o, signed, docmdp, unprotected)
+        o.covers_whole_file = _later_changes(pdf, o, signed, docmdp, unprotected, signers or {})
     return conclude(ctx, o), signed.end
+
+
+def verify_signature(pdf: PdfFile, ctx: Context, index: int, f: Any, sd: Any, docmdp: int | None,
+                     unprotected: list[UnprotectedArea] | None = None) -> tuple[SignatureReport, int]:
+    """One signature on its own (no later signature vouches for anything it does not cover)."""
+    return finish(pdf, ctx, examine(pdf, ctx, index, f, sd), docmdp, unprotected)
 
 
 def _locate(pdf: PdfFile, ctx: Context, o: SignatureOutcome, f: Any, sd: PdfDict) -> _Signed | None:
@@ -117,7 +159,7 @@ def _verify_value(pdf: PdfFile, ctx: Context, o: SignatureOutcome, sd: PdfDict, 
 
 
 def _later_changes(pdf: PdfFile, o: SignatureOutcome, signed: _Signed, docmdp: int | None,
-                   unprotected: list[UnprotectedArea] | None) -> bool:
+                   unprotected: list[UnprotectedArea] | None, signers: dict[int, LaterSigner]) -> bool:
     """Step 4: does the signature still cover what is shown?  Reports what changed after it."""
     data = pdf.data
     if not data[signed.end:].strip(WS):
@@ -125,7 +167,7 @@ def _later_changes(pdf: PdfFile, o: SignatureOutcome, signed: _Signed, docmdp: i
     if signed.view.end == pdf.final.end:
         return False  # bytes after the last %%EOF: reported by the engine (PDF_UNSIGNED_TAIL)
     try:
-        ca = ChangeAnalysis(pdf, signed.view, pdf.final, docmdp).run()
+        ca = ChangeAnalysis(pdf, signed.view, pdf.final, docmdp, signers).run()
     except MalformedInput as exc:
         ca = ChangeReport()
         ca.fail("PDF_CHANGED_AFTER_SIGNING", "UNREADABLE", detail=exc.detail or str(exc))
@@ -133,16 +175,27 @@ def _later_changes(pdf: PdfFile, o: SignatureOutcome, signed: _Signed, docmdp: i
         o.later(p.code, p.severity, detail=p.detail, detail_zh=p.detail_zh)
     if not ca.ok:
         return False
-    if ca.filled and unprotected is not None:
-        unprotected.extend(a for a in filled_areas(pdf, ca.filled) if a not in unprotected)
+    if unprotected is not None:
+        for a in filled_areas(pdf, ca.filled) + filled_areas(pdf, ca.signed_later, *_SIGNED_LATER):
+            if a not in unprotected:
+                unprotected.append(a)
     if ca.allowed:
         en, zh = ca.allowed_texts()
         o.later("PDF_LATER_CHANGES_ALLOWED", detail=en, detail_zh=zh)
     return True
 
 
-def filled_areas(pdf: PdfFile, nums: list[int]) -> list[UnprotectedArea]:
-    """Where the widgets of filled fields are drawn: page and /Rect in page units (top left 0,0)."""
+_FILLED = ("form field", "form field filled in after signing", "签章后填写的表单域")
+_SIGNED_LATER = ("signature field", "signature field added and signed after an earlier signature",
+                 "在前一签章之后新增并签署的签名域")
+
+
+def filled_areas(pdf: PdfFile, nums: list[int], label_kind: str = _FILLED[0], what: str = _FILLED[1],
+                 what_zh: str = _FILLED[2]) -> list[UnprotectedArea]:
+    """Where the widgets of later filled or added fields are drawn: page and /Rect in page units
+    (top left 0,0)."""
+    if not nums:
+        return []
     root = pdf.get(pdf.final, pdf.final.trailer.get("Root"))
     if not isinstance(root, PdfDict):
         return []
@@ -169,8 +222,8 @@ def filled_areas(pdf: PdfFile, nums: list[int]) -> list[UnprotectedArea]:
                          ((x0 - bx0) / pw, (by1 - y1) / ph, (x1 - x0) / pw, (y1 - y0) / ph))
             name = w.get("T") if isinstance(w, PdfDict) else None
             label = name.decode("latin-1", "replace") if isinstance(name, bytes) else str(field_num)
-            out.append(UnprotectedArea(page=i, box=norm, file=f"form field {label}", what="form field filled in after signing",
-                                       what_zh="签章后填写的表单域", page_size=(pw, ph)))
+            out.append(UnprotectedArea(page=i, box=norm, file=f"{label_kind} {label}", what=what, what_zh=what_zh,
+                                       page_size=(pw, ph)))
     return out
 
 
