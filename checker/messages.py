@@ -332,7 +332,8 @@ GUIDE_TOPICS: tuple[GuideTopic, ...] = (
         "FIELD_USE_EXPIRED",
     })),
     GuideTopic("partial-coverage", "部分内容不受签章保护是什么意思",
-               frozenset({"OFD_UNPROTECTED_PART", "QR_UNPROTECTED", "PDF_FORM_FILLED_PERMITTED"})),
+               frozenset({"OFD_UNPROTECTED_PART", "QR_UNPROTECTED", "PDF_FORM_FILLED_PERMITTED",
+                          "PDF_SIGNATURE_ADDED_LATER"})),
     GuideTopic("qr-host", "如何核对二维码指向的网址", frozenset({
         "QR_DECODE_FAILED", "QR_NONE", "QR_TOO_MANY", "QR_PAYLOAD_TOO_LONG", "QR_HTTP", "QR_NO_SCHEME",
         "QR_PORT", "QR_REDIRECT_PARAM", "QR_NOT_URL", "QR_SCHEME_UNSUPPORTED", "QR_SCHEME_DANGEROUS",

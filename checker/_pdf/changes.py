@@ -633,7 +633,9 @@ class ChangeAnalysis:
                 return None
             holder = pd
         v = holder.get("V")
-        signer = self.signers.get(v.num) if isinstance(v, Ref) else None
+        if not isinstance(v, Ref):
+            return None  # an empty signature field: nothing signed it
+        signer = self.signers.get(v.num)
         if signer is None or signer.view.end <= self.signed.end:
             return None
         # the widget, its field, its signature dictionary and what the appearance draws with

@@ -37,7 +37,7 @@ class _Signed:
     end: int  # end of the signed revision (of the second byte range)
 
 
-@record
+@dataclass(slots=True)
 class Examined:
     """A signature after steps 1-3: its outcome so far and where it sits (None: not located)."""
 
@@ -47,7 +47,7 @@ class Examined:
     done: bool  # nothing further to judge (not located, or an unsupported format)
 
 
-@record
+@dataclass(slots=True)
 class LaterSigner:
     """An intact signature, as the change analysis of an earlier one sees it."""
 
