@@ -45,6 +45,8 @@ from dataclasses import dataclass, field
 
 from asn1crypto import core, parser
 
+from .._der import der_length
+
 
 class SesError(ValueError):
     pass
@@ -336,26 +338,11 @@ def _signature_bits(v, what: str, q: list[Quirk]) -> bytes:
     value = _bits(v, what, q)
     if not isinstance(v, core.BitString) or not v.contents or v.contents[0] == 0:
         return value
-    need = _der_total(value)
+    need = der_length(value)
     if need is not None and len(value) < need <= len(value) + 8:
         q.append(("ENC_BIT_STRING_TRIMMED", {"field": what, "count": need - len(value)}))
         return value + bytes(need - len(value))
     return value
-
-
-def _der_total(value: bytes) -> int | None:
-    """Total length a DER SEQUENCE header at the start of ``value`` announces."""
-    if len(value) < 2 or value[0] != 0x30:
-        return None
-    n = value[1]
-    if n < 0x80:
-        return 2 + n
-    k = n & 0x7F
-    if k not in (1, 2) or len(value) < 2 + k:
-        return None
-    return 2 + k + int.from_bytes(value[2:2 + k], "big")
-
-
 def _bits(v, what: str, q: list[Quirk] | None = None) -> bytes:
     """The bytes of a BIT STRING (or an OCTET STRING written in its place).
 

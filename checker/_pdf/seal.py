@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._signature_outcome import SignatureOutcome
-from .byterange import der_length
+from .sigverify import signed_der
 
 SUBFILTERS_SES = ("GM.sm2seal",)
 
@@ -25,13 +25,10 @@ def verify_ses(o: SignatureOutcome, ctx: Any, contents: bytes, chunks: list) -> 
     from .._ofd import sesverify
     from .._ofd.signatures import _check_timestamp, _validate
 
-    n = der_length(contents)
-    if n is None or n > len(contents) or not contents.strip(b"\x00"):
-        o.note("PDF_SIG_EMPTY")
+    der = signed_der(o, contents)
+    if der is None:
         return
-    if contents[n:].strip(b"\x00"):
-        o.note("PDF_SIG_CONTENTS_JUNK")
-    s = sesverify.parse(contents[:n], o)
+    s = sesverify.parse(der, o)
     if s is None:
         o.notes[-1].severity = "fail"  # as for CMS: /Contents that is no signature over signed ranges
         return

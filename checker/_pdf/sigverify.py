@@ -5,25 +5,33 @@ import hashlib
 import hmac
 
 from .._crypto import CryptoError
+from .._der import der_length
 from .._signature_outcome import SignatureOutcome
-from .byterange import der_length
 
 SUBFILTERS_CMS = ("adbe.pkcs7.detached", "ETSI.CAdES.detached")
 SUBFILTER_SHA1 = "adbe.pkcs7.sha1"
 SUBFILTER_TS = "ETSI.RFC3161"
 
 
+def signed_der(out: SignatureOutcome, contents: bytes) -> bytes | None:
+    """The DER structure in ``/Contents`` without its zero padding, or None (noted) when empty;
+    bytes after it that are not padding are noted too."""
+    n = der_length(contents)
+    if n is None or n > len(contents) or not contents.strip(b"\x00"):
+        out.note("PDF_SIG_EMPTY")
+        return None
+    if contents[n:].strip(b"\x00"):
+        out.note("PDF_SIG_CONTENTS_JUNK")
+    return contents[:n]
+
+
 def verify_cms(out: SignatureOutcome, contents: bytes, subfilter: str, chunks: list, max_certs: int) -> None:
     """Verify ``/Contents`` (CMS bytes with zero padding) over the ByteRange ``chunks`` into ``out``."""
     from .._crypto import cms
 
-    n = der_length(contents)
-    if n is None or n > len(contents) or not contents.strip(b"\x00"):
-        out.note("PDF_SIG_EMPTY")
+    der = signed_der(out, contents)
+    if der is None:
         return
-    if contents[n:].strip(b"\x00"):
-        out.note("PDF_SIG_CONTENTS_JUNK")
-    der = contents[:n]
     try:
         info = cms.parse_signed_data(der, max_certs=max_certs)
     except CryptoError as exc:
