@@ -147,6 +147,7 @@ MESSAGES: dict[str, Message] = {
     "PDF_DETAIL_SIG_WIDGET_ACTIONS": M("info", "页面对象 {num} 新增的签名控件（对象 {widget}）带有动作", "page object {num}: signature widget {widget} carries actions"),
     "PDF_DETAIL_SIG_FIELD_CHANGED": M("info", "签名域（对象 {num}）的 /{key} 被改动", "signature field {num}: /{key} changed"),
     "PDF_DETAIL_SIG_ADDED_LATER": M("info", "签章 {by} 在页面对象 {num} 上新增了可见的签名域（控件对象 {widget}）并在同一修订中签署", "signature {by} added a visible signature field (widget {widget}) on page object {num} and signed it in that same revision"),
+    "PDF_DETAIL_SIG_FILLED_LATER": M("info", "签章 {by} 签署了前一签章时尚为空白的可见签名域（对象 {num}）并绘制了它的外观", "signature {by} signed the visible signature field {num}, still empty when the earlier signature was made, and drew its appearance"),
     "PDF_DETAIL_SIG_FIELD_APPEARANCE": M("info", "签名域（对象 {num}）的可见外观被改动", "signature field {num}: visible appearance changed"),
     "PDF_DETAIL_UNREADABLE": M("info", "签章后追加了无法解析的结构：{detail}", "unreadable structure added after signing: {detail}"),
     "PDF_DETAIL_NOTE_DSS": M("info", "验证数据（/DSS）", "validation data (/DSS)"),

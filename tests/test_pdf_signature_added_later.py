@@ -99,3 +99,77 @@ def test_later_signature_that_does_not_verify_fails(base, pki):
     assert not r.signatures[1].intact
     assert r.verdict == "fail"
     assert _codes(r, 1).get("PDF_VISIBLE_SIGNATURE_ADDED") == "fail"
+
+
+# -- a document prepared with an empty visible field for each signer, signed in turn (pyHanko) -----
+
+def _prepared(base, *, sign_second=True):
+    """Empty visible fields "Issuer" and "Company" written before any signature; pyHanko signs
+    "Issuer", then fills "Company" with the second signature.  (pyHanko refuses to sign after a
+    DocMDP P=1 certification; that refusal is shared with fields added later, tested above.)"""
+    import io
+
+    from asn1crypto import pem, x509
+    from pyhanko.keys import load_private_key_from_pemder_data
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    pki = ps.cached_pki("rsa")
+    w = IncrementalPdfFileWriter(io.BytesIO(base), strict=False)
+    fields.append_signature_field(w, fields.SigFieldSpec("Issuer", box=(50, 700, 250, 760)))
+    fields.append_signature_field(w, fields.SigFieldSpec("Company", box=(50, 50, 250, 110)))
+    out = io.BytesIO()
+    w.write(out)
+    signer = signers.SimpleSigner(
+        signing_cert=x509.Certificate.load(pem.unarmor(pki.leaf.pem)[2]),
+        signing_key=load_private_key_from_pemder_data(pki.leaf.key.to_pem(), passphrase=None),
+        cert_registry=SimpleCertificateStore.from_certs([x509.Certificate.load(pem.unarmor(pki.ca.pem)[2])]))
+
+    def sign(data, name):
+        o = io.BytesIO()
+        signers.PdfSigner(signers.PdfSignatureMetadata(field_name=name), signer).sign_pdf(
+            IncrementalPdfFileWriter(io.BytesIO(data), strict=False), output=o)
+        return o.getvalue()
+
+    first = sign(out.getvalue(), "Issuer")
+    return sign(first, "Company") if sign_second else first
+
+
+def test_prepared_signature_field_signed_later_is_warn(base, pki):
+    r = _check(_prepared(base), pki)
+    assert r.verdict == "warn", [(f.code, f.message_en) for f in r.findings]
+    assert "fail" not in _codes(r).values()
+    assert _codes(r, 1).get("PDF_SIGNATURE_ADDED_LATER") == "warn"
+    [f] = [f for f in r.findings if f.code == "PDF_SIGNATURE_ADDED_LATER"]
+    assert "signature 2 signed the visible signature field" in f.message_en
+    assert "签章 2 签署了" in f.message
+    [a] = r.unprotected
+    assert a.page == 1 and a.file == "signature field Company"
+    assert a.box == pytest.approx((50 / 595, (842 - 110) / 842, 200 / 595, 60 / 842), abs=1e-3)
+
+
+def test_prepared_signature_field_drawn_but_not_signed_fails(base, pki):
+    """The empty field's appearance replaced in an unsigned update (an Evil Annotation through a
+    prepared field): nothing signed the new appearance."""
+    import io
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    first = _prepared(base, sign_second=False)
+    w = IncrementalPdfFileWriter(io.BytesIO(first), strict=False)
+    [company] = [f for f in w.root["/AcroForm"]["/Fields"] if f.get_object()["/T"] == "Company"]
+    widget = company.get_object()
+    ap = w.add_object(generic.StreamObject(
+        {generic.NameObject("/Type"): generic.NameObject("/XObject"),
+         generic.NameObject("/Subtype"): generic.NameObject("/Form"),
+         generic.NameObject("/BBox"): generic.ArrayObject([generic.NumberObject(v) for v in (0, 0, 200, 60)])},
+        stream_data=b"BT /F1 12 Tf 10 20 Td (FORGED) Tj ET"))
+    widget[generic.NameObject("/AP")] = generic.DictionaryObject({generic.NameObject("/N"): ap})
+    w.update_container(widget)
+    out = io.BytesIO()
+    w.write(out)
+    r = _check(out.getvalue(), pki)
+    assert r.verdict == "fail"
+    assert _codes(r, 1).get("PDF_VISIBLE_SIGNATURE_ADDED") == "fail"

@@ -616,6 +616,26 @@ class ChangeAnalysis:
             return
         r.note("NOTE_INVISIBLE_SIGNATURE")
 
+    def _filled_later(self, num: int, old: PdfDict, widget: PdfDict) -> int | None:
+        """The index of the later signature that signed this visible signature field, still empty
+        when the earlier signature was made (a document prepared with a field for each signer),
+        and drew its appearance; None when no such signature did.  Filling a prepared field is
+        the other way ISO 32000 lets a later signer sign, under the conditions of a field added
+        later (:meth:`_signed_later`), and two more: the field's old appearance was its own (not
+        an indirect appearance dictionary, which other objects may share), and the new one is
+        drawn only with objects written after the earlier signature (nothing already signed is
+        re-used or clobbered; pyHanko refuses the same "sneaky" updates)."""
+        parent = widget.get("Parent")
+        prepared = num in self.roles.sig_fields_empty or (
+            isinstance(parent, Ref) and parent.num in self.roles.sig_fields_empty)
+        if not prepared or isinstance(old.get("AP"), Ref):
+            return None
+        ap = widget.get("AP")
+        drawn = reachable(self.pdf, self.final, {"AP": ap}) if ap is not None else set()
+        if any(self.pdf.full_loc(self.signed, n) is not None for n in drawn):
+            return None
+        return self._signed_later(Ref(num, 0), widget)
+
     def _signed_later(self, ref: Ref, widget: PdfDict) -> int | None:
         """The index of the later signature that added this visible signature widget and signed it,
         or None.  ISO 32000 lets a later signer add its own signature field (unless a certification
@@ -668,7 +688,12 @@ class ChangeAnalysis:
             if k in ("AP", "AS"):
                 if invisible:
                     continue
-                r.fail("PDF_VISIBLE_SIGNATURE_ADDED", "SIG_FIELD_APPEARANCE", num=num)
+                by = self._filled_later(num, old, new)
+                if by is None:
+                    r.fail("PDF_VISIBLE_SIGNATURE_ADDED", "SIG_FIELD_APPEARANCE", num=num)
+                elif num not in r.signed_later:
+                    r.permit("PDF_SIGNATURE_ADDED_LATER", "SIG_FILLED_LATER", num=num, by=by)
+                    r.signed_later.append(num)
                 continue
             r.fail("PDF_FORM_CHANGED", "SIG_FIELD_CHANGED", num=num, key=k)
         if self.docmdp == 1:

@@ -186,8 +186,8 @@ def _later_changes(pdf: PdfFile, o: SignatureOutcome, signed: _Signed, docmdp: i
 
 
 _FILLED = ("form field", "form field filled in after signing", "签章后填写的表单域")
-_SIGNED_LATER = ("signature field", "signature field added and signed after an earlier signature",
-                 "在前一签章之后新增并签署的签名域")
+_SIGNED_LATER = ("signature field", "signature field signed (and drawn) after an earlier signature",
+                 "在前一签章之后签署（并绘制外观）的签名域")
 
 
 def filled_areas(pdf: PdfFile, nums: list[int], label_kind: str = _FILLED[0], what: str = _FILLED[1],
