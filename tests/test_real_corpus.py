@@ -99,3 +99,11 @@ def test_manifest_matches_a_fresh_derivation():
         if shutil.which("pdfsig") is None:  # poppler-utils is optional: its recorded output is then absent
             want, got = ({**d, "tools": {k: v for k, v in d.get("tools", {}).items() if k != "pdfsig"}} for d in (want, got))
         assert got == want, name
+
+
+def test_revisions_are_numbered_when_startxref_is_off_by_one():
+    """digitorus_testfile50.pdf's writer points each later startxref one byte before its xref
+    stream (the reader corrects it); each of its three signatures still belongs to its own revision
+    (the unsigned original is revision 1)."""
+    r = check_bytes((REAL / "digitorus_testfile50.pdf").read_bytes(), "digitorus_testfile50.pdf", Options())
+    assert [s.revision for s in r.signatures] == [2, 3, 4]

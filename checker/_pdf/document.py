@@ -78,7 +78,10 @@ class PdfFile:
                 v = self.view(end)
             except (MalformedInput, LimitExceeded):
                 continue
-            if v.startxref in final_offsets:
+            # the xref the view really starts at: a writer whose startxref is off by a byte or
+            # two (corrected when the view was read) still names a revision of the final chain
+            first = v.offsets[0] if v.offsets else v.startxref
+            if first in final_offsets:
                 out.append(v)
         return out
 
