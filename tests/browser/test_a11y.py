@@ -44,6 +44,14 @@ def audit(page, axe_source: str) -> list[dict]:
         page.evaluate(axe_source)
     result = page.evaluate(
         """async (tags) => {
+            // audit the page at rest: a fading element (Material's back-to-top button) has a
+            // passing colour only once its transition ends; wait for finite animations (max 2 s)
+            const finite = document.getAnimations().filter((a) => {
+                const t = a.effect && a.effect.getComputedTiming();
+                return t && Number.isFinite(t.endTime);
+            });
+            await Promise.race([Promise.all(finite.map((a) => a.finished.catch(() => null))),
+                                new Promise((done) => setTimeout(done, 2000))]);
             const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
             return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                 nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary}))}));
