@@ -293,6 +293,14 @@ VERDICT_SUMMARIES = {
     "error": "无法分析该文件，没有结论。",
 }
 SEVERITY_LABELS = {"info": "信息", "warn": "注意", "fail": "不通过", "error": "错误"}
+# Where a trusted chain's anchor comes from (SignatureReport.anchor_origin): cards, report, CLI.
+ANCHOR_ORIGIN_LABELS = {
+    "bundled": "内置根证书",
+    "demo": "演示 CA（仅用于示例）",
+    "site": "本站额外信任的根证书",
+    "user": "你在本浏览器添加的根证书",
+    "cli": "调用方指定的根证书",
+}
 SIGNATURE_KIND_LABELS = {
     "pdf-signature": "PDF 数字签名",
     "pdf-timestamp": "PDF 文档时间戳",

@@ -240,6 +240,7 @@ def page_data() -> dict[str, Any]:
             "verdict_summary": messages.VERDICT_SUMMARIES,
             "severity": messages.SEVERITY_LABELS,
             "signature_kind": messages.SIGNATURE_KIND_LABELS,
+            "anchor_origin": messages.ANCHOR_ORIGIN_LABELS,
             "field": FIELD_LABELS_ZH,
         },
         "topics": [{"anchor": t.anchor, "label": t.label} for t in messages.GUIDE_TOPICS],

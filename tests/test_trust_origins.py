@@ -158,7 +158,7 @@ def test_cli_trust_reports_cli(kit, signed_pdf, tmp_path):
     text = subprocess.run([sys.executable, "-m", "checker", "--no-qr", "--today", "2027-06-01",
                            "--trust", str(tmp_path / "root.pem"), str(tmp_path / "a.pdf")],
                           capture_output=True, text=True, env=env, timeout=300).stdout
-    assert f"（--trust 指定），SHA-256 {sha256(kit.root.der)}" in text, text
+    assert f"（调用方指定的根证书），SHA-256 {sha256(kit.root.der)}" in text, text
 
 
 # -- examine_root: what may become an extra root ------------------------------------------------

@@ -151,6 +151,7 @@ def test_page_data_has_every_code_its_topics_and_the_limits():
     assert "PDF_CHANGED_AFTER_SIGNING" in data["changed_after_signing"]
     assert data["codes"]["LIMIT_FILE_SIZE"]["severity"] == "error"
     assert set(data["labels"]["verdict"]) == {"pass", "warn", "fail", "error"}
+    assert set(data["labels"]["anchor_origin"]) == {"bundled", "demo", "site", "user", "cli"}
     json.dumps(data)  # the build writes it as JSON
 
 

@@ -18,7 +18,7 @@ from typing import TextIO
 
 from .. import __version__
 from ..check import check_bytes, detect_format, read_file
-from ..messages import SEVERITY_LABELS, VERDICT_LABELS
+from ..messages import ANCHOR_ORIGIN_LABELS, SEVERITY_LABELS, VERDICT_LABELS
 from ..options import Options
 from ..report import csv_text, summary_line
 from ..result import Result
@@ -132,9 +132,6 @@ def _walk(folder: str, recursive: bool) -> Iterator[str]:
             yield from _walk(sub, recursive)
 
 
-ORIGIN_ZH = {"bundled": "内置", "demo": "演示 CA", "site": "本站额外信任", "user": "读者添加", "cli": "--trust 指定"}
-
-
 def format_text(r: Result) -> str:
     lines = [f"{r.file}: {VERDICT_ZH[r.verdict]} ({r.verdict})  [{r.format.upper()}]"]
     for s in r.signatures:
@@ -144,7 +141,7 @@ def format_text(r: Result) -> str:
         when = f"，时间 {s.signed_at}" if s.signed_at else ""
         lines.append(f"  签章 {s.index}（{s.algorithm}）：{who}，{state}，{trust}{when}")
         if s.trusted and s.anchor_sha256:
-            origin = ORIGIN_ZH.get(s.anchor_origin or "", s.anchor_origin)
+            origin = ANCHOR_ORIGIN_LABELS.get(s.anchor_origin or "", s.anchor_origin)
             lines.append(f"    根证书：{s.anchor}（{origin}），SHA-256 {s.anchor_sha256}")
     for q in r.qr:
         badge = "官方网址" if q.official else "非官方"

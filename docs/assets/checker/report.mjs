@@ -3,8 +3,8 @@
 // results' JSON only; text only (dom.mjs), nothing leaves the browser.
 import { h } from "./dom.mjs";
 import { VERDICT_ZH, KIND_ZH, mainReason } from "./render.mjs";
+import { ORIGIN_ZH } from "./trust.mjs";
 
-const ORIGIN_ZH = { bundled: "内置", demo: "演示（示例）CA", site: "本站管理员添加", user: "本机用户添加", cli: "命令行参数" };
 // Finding codes that say part of the file is not protected by a signature.
 const UNPROTECTED_RE = /UNCOVERED|UNSIGNED|PARTIAL|NOT_COVERED|UNPROTECTED|LATER_CHANGES|TRAILING|NOT_IN_REVISION|COVERAGE/;
 

@@ -3,17 +3,12 @@
 // no second certificate parser here.  Nothing is uploaded; the roots travel to the worker with
 // each check (options.user_trust) and are trusted there with origin "user".
 import { h, clear } from "./dom.mjs";
+import { DATA } from "./data.mjs";
 
 const KEY = "cqc-trusted-roots-v1";
 
-// Where a trusted chain's anchor comes from (SignatureReport.anchor_origin).
-export const ORIGIN_ZH = {
-  bundled: "内置根证书",
-  demo: "演示 CA（仅用于示例）",
-  site: "本站额外信任的根证书",
-  user: "你在本浏览器添加的根证书",
-  cli: "调用方指定的根证书",
-};
+// Where a trusted chain's anchor comes from (SignatureReport.anchor_origin): the core's labels.
+export const ORIGIN_ZH = DATA.labels.anchor_origin;
 
 // "9c28d384…" -> "9C28 D384 …" (easier to read aloud and compare by phone)
 export function groupFingerprint(hex) {
