@@ -293,6 +293,15 @@ VERDICT_SUMMARIES = {
     "error": "无法分析该文件，没有结论。",
 }
 SEVERITY_LABELS = {"info": "信息", "warn": "注意", "fail": "不通过", "error": "错误"}
+# Findings that say part of what a reader sees is not protected by a signature (the printed
+# report lists them under "不受签章保护的内容").
+UNPROTECTED_CONTENT = frozenset({
+    "OFD_UNPROTECTED_PART", "QR_UNPROTECTED", "PDF_FORM_FILLED_PERMITTED", "PDF_SIGNATURE_ADDED_LATER",
+    "OFD_SIG_PARTIAL", "OFD_UNCOVERED_ATTACHMENT", "OFD_UNCOVERED_CONTENT", "OFD_UNCOVERED_METADATA",
+    "OFD_UNCOVERED_ROOT", "OFD_ENTRIES_UNSIGNED", "PDF_LATER_CHANGES_ALLOWED", "PDF_SIG_NOT_IN_REVISION",
+    "PDF_TRAILING_GARBAGE", "PDF_UNSIGNED_TAIL",
+})
+
 # Where a trusted chain's anchor comes from (SignatureReport.anchor_origin): cards, report, CLI.
 ANCHOR_ORIGIN_LABELS = {
     "bundled": "内置根证书",

@@ -245,5 +245,6 @@ def page_data() -> dict[str, Any]:
         },
         "topics": [{"anchor": t.anchor, "label": t.label} for t in messages.GUIDE_TOPICS],
         "changed_after_signing": sorted(messages.CHANGED_AFTER_SIGNING),
+        "unprotected_content": sorted(messages.UNPROTECTED_CONTENT),
         "limits": {"max_file_bytes": DEFAULT_LIMITS.max_file_bytes},
     }

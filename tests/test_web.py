@@ -152,6 +152,8 @@ def test_page_data_has_every_code_its_topics_and_the_limits():
     assert data["codes"]["LIMIT_FILE_SIZE"]["severity"] == "error"
     assert set(data["labels"]["verdict"]) == {"pass", "warn", "fail", "error"}
     assert set(data["labels"]["anchor_origin"]) == {"bundled", "demo", "site", "user", "cli"}
+    assert set(data["unprotected_content"]) <= set(data["codes"])
+    assert {"OFD_UNPROTECTED_PART", "PDF_SIGNATURE_ADDED_LATER"} <= set(data["unprotected_content"])
     json.dumps(data)  # the build writes it as JSON
 
 

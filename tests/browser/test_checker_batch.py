@@ -14,6 +14,8 @@ import time
 
 import pytest
 
+from checker.messages import UNPROTECTED_CONTENT
+
 pytestmark = pytest.mark.browser
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -129,7 +131,7 @@ def test_progress_bar_counts_and_estimates(pool, tmp_path):
         value: Number(document.querySelector('.cqc-progress-bar').value),
         max: Number(document.querySelector('.cqc-progress-bar').max)})""")
     assert seen["max"] == 24 and 1 <= seen["value"] < 24, seen
-    assert f"/ 24 个文件" in seen["text"], seen
+    assert "/ 24 个文件" in seen["text"], seen
     pool.wait_idle()
     assert pool.js("() => document.querySelector('.cqc-progress').hidden") is True
     assert pool.js("() => document.getElementById('cq-checker').dataset.batch") == "idle"
@@ -249,6 +251,9 @@ def test_printed_report_has_a_summary_and_one_page_per_certificate(browser, site
             assert "全部内容都不受保护" in flat
         for u in r.get("unprotected") or []:  # e.g. the partially sealed OFD sample
             assert "".join(u["file"].split()) in flat, (r["file"], u)
+        for f in r["findings"]:  # the findings the core names as "not protected" (messages.py)
+            if f["code"] in UNPROTECTED_CONTENT:
+                assert "".join(f["message"].split())[:24] in flat, (r["file"], f["code"])
     # pictures of the summary and the first certificate page, to look at
     subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "2", str(pdf), str(OUT / "checker-report")],
                    check=True)

@@ -4,9 +4,10 @@
 import { h } from "./dom.mjs";
 import { VERDICT_ZH, KIND_ZH, mainReason } from "./render.mjs";
 import { ORIGIN_ZH } from "./trust.mjs";
+import { DATA } from "./data.mjs";
 
-// Finding codes that say part of the file is not protected by a signature.
-const UNPROTECTED_RE = /UNCOVERED|UNSIGNED|PARTIAL|NOT_COVERED|UNPROTECTED|LATER_CHANGES|TRAILING|NOT_IN_REVISION|COVERAGE/;
+// Finding codes that say part of the file is not protected by a signature (checker/messages.py).
+const UNPROTECTED_CODES = new Set(DATA.unprotected_content);
 
 function pad(n) {
   return String(n).padStart(2, "0");
@@ -64,7 +65,7 @@ function unprotected(result) {
     for (const u of Array.isArray(s.unprotected) ? s.unprotected : []) items.push(typeof u === "string" ? u : JSON.stringify(u));
   }
   for (const u of Array.isArray(result.unprotected) ? result.unprotected : []) items.push(unprotectedPart(u));
-  for (const f of result.findings || []) if (UNPROTECTED_RE.test(f.code)) items.push(f.message);
+  for (const f of result.findings || []) if (UNPROTECTED_CODES.has(f.code)) items.push(f.message);
   if (!(result.signatures || []).length) items.push("文件没有电子签章，全部内容都不受保护。");
   return [...new Set(items)];
 }
