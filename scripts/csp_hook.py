@@ -22,7 +22,7 @@ with ``new Function``.
 Why a ``<meta>`` and blob: workers: a dedicated worker started from its own http(s) URL does not
 inherit the page's policy (measured in Chromium 156: eval and off-origin fetch work there), while
 a worker started from a blob: URL does.  ``docs/assets/checker/paths.mjs`` (``spawnWorker``) starts
-every worker that sees a file (Pyodide, zxing, pdf.js and its renderer) through a one-line blob:
+every worker that sees a file (Pyodide, the QR worker with zxing and pdf.js, pdf.js's parser) through a one-line blob:
 module that imports the real one, hence ``worker-src 'self' blob:``.  Material's search worker
 is started by Material from its URL and stays outside the policy; it only reads the search index.
 A host that can send headers may add the same policy as a ``Content-Security-Policy`` header

@@ -60,7 +60,6 @@ NPM: dict[str, tuple[str, list[tuple[str, str | None]]]] = {
         ("package/LICENSE", "pdfjs"),
         ("package/build/pdf.min.mjs", "pdfjs"),
         ("package/build/pdf.worker.min.mjs", "pdfjs"),
-        ("package/build/pdf.renderer.min.mjs", "pdfjs"),  # UI: paints pages off the main thread
         ("package/cmaps/*", "pdfjs/cmaps"),
         ("package/standard_fonts/*", "pdfjs/standard_fonts"),
         ("package/wasm/*.wasm", "pdfjs/wasm"),

@@ -9,7 +9,6 @@ export const PATHS = {
   qrWorker: new URL("qr-worker.mjs", here).href,
   pdfjs: new URL("pdfjs/pdf.min.mjs", RUNTIME).href,
   pdfjsWorker: new URL("pdfjs/pdf.worker.min.mjs", RUNTIME).href,
-  pdfjsRenderer: new URL("pdfjs/pdf.renderer.min.mjs", RUNTIME).href,
   pdfjsCMaps: new URL("pdfjs/cmaps/", RUNTIME).href,
   pdfjsFonts: new URL("pdfjs/standard_fonts/", RUNTIME).href,
   pdfjsWasm: new URL("pdfjs/wasm/", RUNTIME).href,

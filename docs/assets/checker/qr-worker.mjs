@@ -1,15 +1,22 @@
-// QR decoding worker (module worker): zxing-wasm, self-hosted.
+// QR worker (module worker): reads the QR codes of a file's page 1 or images, off the main thread.
+// PDF pages are painted here with pdf.js (pdf-page.mjs), codes decoded with zxing-wasm; both
+// self-hosted.  The page gives each worker one job at a time (qr.mjs) and ends a worker whose job
+// runs past its time limit (a hostile page): the nested pdf.js parser ends with it.
 //
-// page → worker  {type: "decode", id, bitmap: ImageBitmap}         rendered PDF page on white (transferred)
+// page → worker  {type: "pdf", id, bytes: ArrayBuffer, longSides: [px, ...], previewWidth}
+//                    page 1 painted with its long side at each size in turn until a code is read
 //                {type: "decode", id, image: ImageData}            pixels
 //                {type: "decode", id, bytes: ArrayBuffer, source}   an image file (OFD PNG/JPEG)
+//                {type: "preload"}                                 load pdf.js and zxing now
 // worker → page  {type: "decoded", id, codes: [{text, format, box: [x, y, w, h] (0..1)}],
-//                 width, height}
-//                {type: "error", id, message}
+//                 width, height}; for "pdf" also renders (paintings made) and preview
+//                 (ImageBitmap of the first painting, previewWidth px wide, transferred)
+//                {type: "error", id, stage: "pdfjs" | "render" | "decoder", message}
 //
 // zxing-wasm fetches its .wasm from a CDN unless locateFile is overridden: we point it at the
 // copy under the site's runtime/ folder, so nothing leaves the origin.
 import { PATHS } from "./paths.mjs";
+import { openFirstPage, paint, pdfjs } from "./pdf-page.mjs";
 
 let zxingPromise = null;
 
@@ -52,22 +59,15 @@ function toBox(position, width, height) {
   return [r(x0 / width), r(y0 / height), r((x1 - x0) / width), r((y1 - y0) / height)];
 }
 
+// Decode the picture ourselves: gives the size for the box and handles every format the browser
+// knows (zxing's own decoder only knows PNG/JPEG/GIF/BMP).  Transparent PNGs: modules on white.
 async function imageDataFromBytes(bytes) {
-  // Decode the picture ourselves: gives the size for the box and handles every format the
-  // browser knows (zxing's own decoder only knows PNG/JPEG/GIF/BMP).
-  return imageDataFromBitmap(await createImageBitmap(new Blob([bytes])), false);
-}
-
-function imageDataFromBitmap(bitmap, opaque) {
+  const bitmap = await createImageBitmap(new Blob([bytes]));
   try {
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
     const g = canvas.getContext("2d", { willReadFrequently: true });
-    if (!opaque) {
-      // transparent PNGs: QR modules on white.  Not for a rendered page (pdf.js paints it on
-      // white already), where filling 3+ megapixels cost ~13 ms of every check.
-      g.fillStyle = "#fff";
-      g.fillRect(0, 0, bitmap.width, bitmap.height);
-    }
+    g.fillStyle = "#fff";
+    g.fillRect(0, 0, bitmap.width, bitmap.height);
     g.drawImage(bitmap, 0, 0);
     return g.getImageData(0, 0, bitmap.width, bitmap.height);
   } finally {
@@ -75,28 +75,96 @@ function imageDataFromBitmap(bitmap, opaque) {
   }
 }
 
-async function decode(msg) {
-  const mod = await zxing();
-  const image = msg.image || (msg.bitmap ? imageDataFromBitmap(msg.bitmap, true) : await imageDataFromBytes(msg.bytes));
-  const results = await mod.readBarcodes(image, READER_OPTIONS);
+function codesIn(results, width, height) {
   const codes = [];
   const seen = new Set();
   for (const r of results) {
     if (!r.isValid || !r.text) continue;
     if (seen.has(r.text)) continue;
     seen.add(r.text);
-    codes.push({ text: r.text, format: r.format, box: toBox(r.position, image.width, image.height) });
+    codes.push({ text: r.text, format: r.format, box: toBox(r.position, width, height) });
   }
-  return { codes, width: image.width, height: image.height };
+  return codes;
 }
 
-self.onmessage = async (ev) => {
-  const msg = ev.data || {};
-  if (msg.type !== "decode") return;
-  try {
-    const out = await decode(msg);
-    self.postMessage({ type: "decoded", id: msg.id, ...out });
-  } catch (err) {
-    self.postMessage({ type: "error", id: msg.id, message: String((err && err.message) || err) });
+class JobError extends Error {
+  constructor(stage, cause) {
+    super(String((cause && cause.message) || cause));
+    this.stage = stage;
   }
+}
+
+async function step(stage, work) {
+  try {
+    return await work();
+  } catch (err) {
+    throw err instanceof JobError ? err : new JobError(stage, err);
+  }
+}
+
+async function decode(msg) {
+  const mod = await step("decoder", zxing);
+  const image = msg.image || (await imageDataFromBytes(msg.bytes));
+  const results = await step("decoder", () => mod.readBarcodes(image, READER_OPTIONS));
+  return { out: { codes: codesIn(results, image.width, image.height), width: image.width, height: image.height } };
+}
+
+// Page 1, coarse to fine (qr.mjs says why these sizes): a page whose code is read at one size is
+// not painted again.  The first painting, scaled down, is the card's preview.
+async function pdf(msg) {
+  const mod = await step("decoder", zxing);
+  await step("pdfjs", pdfjs);
+  const opened = await step("render", () => openFirstPage(msg.bytes));
+  const cleanup = () => opened.close(); // after the answer is sent, before the next job
+  try {
+    let preview = null;
+    let found = { codes: [], width: 0, height: 0 };
+    let renders = 0;
+    for (const longSide of msg.longSides) {
+      const { canvas, context, scale } = await step("render", () => paint(opened, longSide));
+      renders++;
+      if (!preview) preview = await step("render", () => previewOf(canvas, msg.previewWidth));
+      const image = context.getImageData(0, 0, canvas.width, canvas.height);
+      canvas.width = canvas.height = 0;
+      const results = await step("decoder", () => mod.readBarcodes(image, READER_OPTIONS));
+      found = { codes: codesIn(results, image.width, image.height), width: image.width, height: image.height };
+      if (found.codes.length || scale >= 4) break;
+    }
+    return { out: { ...found, renders, preview }, transfer: preview ? [preview] : [], cleanup };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+function previewOf(canvas, width) {
+  const w = Math.max(1, Math.min(width, canvas.width));
+  const h = Math.max(1, Math.round((canvas.height * w) / canvas.width));
+  return createImageBitmap(canvas, { resizeWidth: w, resizeHeight: h, resizeQuality: "medium" });
+}
+
+const JOBS = { decode, pdf };
+
+// One job at a time, in order (pdf.js takes one document at a time on its parser's port).
+let queue = Promise.resolve();
+
+self.onmessage = (ev) => {
+  const msg = ev.data || {};
+  if (msg.type === "preload") {
+    zxing().catch(() => {});
+    pdfjs().catch(() => {});
+    return;
+  }
+  const job = JOBS[msg.type];
+  if (!job) return;
+  queue = queue.then(async () => {
+    try {
+      const { out, transfer, cleanup } = await job(msg);
+      self.postMessage({ type: "decoded", id: msg.id, ...out }, transfer || []);
+      if (cleanup) await cleanup();
+    } catch (err) {
+      const stage = err instanceof JobError ? err.stage : "decoder";
+      self.postMessage({ type: "error", id: msg.id, stage, message: String((err && err.message) || err) });
+    }
+  });
 };

@@ -1,5 +1,6 @@
-// QR path of the page: pdf.js renders page 1 (its own worker), zxing-wasm decodes in
-// qr-worker.mjs.  All runtime files are self-hosted (see paths.mjs).
+// QR path of the page: qr-worker.mjs paints page 1 of a PDF with pdf.js (pdf-page.mjs) and
+// decodes QR codes with zxing-wasm, all off the main thread; here the page hands it files and
+// builds the previews.  All runtime files are self-hosted (see paths.mjs).
 import { PATHS, spawnWorker } from "./paths.mjs";
 
 // Long side of the rendered page in pixels, tried in order until a QR code is found (coarse to
@@ -13,110 +14,120 @@ import { PATHS, spawnWorker } from "./paths.mjs";
 const RENDER_LONG_SIDES = [850, 1600, 2200];
 const PREVIEW_WIDTH = 640;
 
-let pdfjsPromise = null;
-let pdfjsIdle = Promise.resolve(); // the previous document's teardown in pdf.js
-
-// A page pdf.js cannot load and render in this time (a hostile file: millions of operators, a
-// huge shading) is given up: its QR code counts as not checked (so the file cannot pass), and the
-// next file gets fresh pdf.js workers instead of waiting behind a busy one.  Review aid for
-// tests: ?qr_timeout_ms=N.
-const PAGE_TIMEOUT_MS = (() => {
+// A job (one PDF page, one image) that a QR worker has not finished in this time (a hostile file:
+// millions of operators, a huge shading) is given up: its QR code counts as not checked (so the
+// file cannot pass) and that worker, pdf.js's parser with it, is replaced for the next file.
+// Review aid for tests: ?qr_timeout_ms=N.
+const JOB_TIMEOUT_MS = (() => {
   const v = Number(new URLSearchParams(location.search).get("qr_timeout_ms"));
   return Number.isFinite(v) && v > 0 ? v : 20_000;
 })();
-const TEARDOWN_WAIT_MS = 5_000;
 
-class Timeout extends Error {}
+const NOTES = {
+  timeout: "第 1 页在规定时间内没有渲染完成（文件过于复杂或已损坏），未识别二维码。",
+  pdfjs: "预览组件（pdf.js）加载失败，未识别二维码。",
+  render: "无法渲染该文件的第 1 页，未识别二维码。",
+  decoder: "二维码识别组件加载失败，未识别二维码。",
+};
 
-function within(promise, ms) {
+class QrJobError extends Error {
+  constructor(stage, message) {
+    super(message);
+    this.stage = stage; // "timeout" | "pdfjs" | "render" | "decoder" (a key of NOTES)
+  }
+}
+
+// ---- QR workers: a small pool, one job per worker at a time --------------------------------------
+// One per two CPUs (at least one): on two cores a second one would only take turns with the
+// Python workers; each holds pdf.js and zxing (~30 MB).
+const POOL_SIZE = Math.max(1, Math.min(2, Math.floor((navigator.hardwareConcurrency || 1) / 2)));
+const idleWorkers = [];
+const waitingForWorker = [];
+let liveWorkers = 0;
+let nextId = 1;
+
+function startWorker() {
+  liveWorkers++;
+  const slot = { worker: spawnWorker(PATHS.qrWorker, "qr"), job: null, dead: false };
+  slot.worker.onmessage = (ev) => {
+    const m = ev.data || {};
+    const job = slot.job;
+    if (!job || m.id !== job.id) return;
+    slot.job = null;
+    if (m.type === "decoded") job.resolve(m);
+    else job.reject(new QrJobError(m.stage in NOTES ? m.stage : "decoder", m.message || "QR job failed"));
+  };
+  slot.worker.onerror = (ev) => {
+    ev.preventDefault();
+    retire(slot, new QrJobError("render", ev.message || "QR worker failed"));
+  };
+  slot.worker.postMessage({ type: "preload" });
+  return slot;
+}
+
+function acquire() {
+  if (idleWorkers.length) return Promise.resolve(idleWorkers.pop());
+  if (liveWorkers < POOL_SIZE) return Promise.resolve(startWorker());
+  return new Promise((resolve) => waitingForWorker.push(resolve));
+}
+
+function release(slot) {
+  if (slot.dead) return;
+  if (waitingForWorker.length) waitingForWorker.shift()(slot);
+  else idleWorkers.push(slot);
+}
+
+/** End a worker (crashed, or its job ran out of time); a fresh one serves whoever waits. */
+function retire(slot, err) {
+  if (slot.dead) return;
+  slot.dead = true;
+  liveWorkers--;
+  try {
+    slot.worker.terminate();
+  } catch (_) {
+    /* already gone */
+  }
+  const job = slot.job;
+  slot.job = null;
+  if (job) job.reject(err);
+  if (waitingForWorker.length) waitingForWorker.shift()(startWorker());
+}
+
+/** Run one job on a free QR worker within JOB_TIMEOUT_MS; resolves with its "decoded" message. */
+async function runJob(msg, transfer) {
+  const slot = await acquire();
+  const id = nextId++;
+  const done = new Promise((resolve, reject) => {
+    slot.job = { id, resolve, reject };
+  });
   let timer;
   const late = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Timeout()), Math.max(0, ms));
+    timer = setTimeout(() => reject(new QrJobError("timeout", "QR job timed out")), JOB_TIMEOUT_MS);
   });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+  try {
+    slot.worker.postMessage({ ...msg, id }, transfer);
+    return await Promise.race([done, late]);
+  } catch (err) {
+    if (err instanceof QrJobError && err.stage === "timeout") retire(slot, err);
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    release(slot);
+  }
 }
 
-/** Replace pdf.js's workers (the old ones may still be busy with an abandoned document). */
-function freshPdfjsWorkers(lib) {
-  const opts = lib.GlobalWorkerOptions;
-  const old = [opts.workerPort, ...(opts.rendererPorts || [])];
-  opts.workerPort = spawnWorker(PATHS.pdfjsWorker, "pdfjs");
-  if ("rendererPorts" in opts) opts.rendererPorts = [spawnWorker(PATHS.pdfjsRenderer, "pdfjs-renderer")];
-  for (const w of old) {
+/** Start a QR worker (pdf.js and zxing load in it) before the first file needs one. */
+export function preload() {
+  if (liveWorkers === 0) {
     try {
-      if (w) w.terminate();
+      idleWorkers.push(startWorker());
     } catch (_) {
-      /* already gone */
+      /* reported when used */
     }
   }
-  pdfjsIdle = Promise.resolve();
-}
-function pdfjs() {
-  if (!pdfjsPromise) {
-    pdfjsPromise = import(PATHS.pdfjs).then((lib) => {
-      lib.GlobalWorkerOptions.workerSrc = PATHS.pdfjsWorker;
-      // Our own (blob-bootstrapped) worker so that the page's CSP covers pdf.js's worker too.
-      lib.GlobalWorkerOptions.workerPort = spawnWorker(PATHS.pdfjsWorker, "pdfjs");
-      // pdf.js 6 can paint pages in a renderer worker (OffscreenCanvas) and hand back bitmaps:
-      // the main thread only copies the finished frame.  One port, reused file after file
-      // (pdf.js releases it when a document is destroyed; without it pdf.js paints here).
-      if ("rendererPorts" in lib.GlobalWorkerOptions) {
-        lib.GlobalWorkerOptions.rendererPorts = [spawnWorker(PATHS.pdfjsRenderer, "pdfjs-renderer")];
-      }
-      return lib;
-    });
-    pdfjsPromise.catch(() => {
-      pdfjsPromise = null;
-    });
-  }
-  return pdfjsPromise;
 }
 
-// ---- qr-worker client ----------------------------------------------------------------------
-let qrWorker = null;
-let nextId = 1;
-const waiting = new Map();
-
-function worker() {
-  if (!qrWorker) {
-    qrWorker = spawnWorker(PATHS.qrWorker, "qr");
-    qrWorker.onmessage = (ev) => {
-      const m = ev.data || {};
-      const w = waiting.get(m.id);
-      if (!w) return;
-      waiting.delete(m.id);
-      if (m.type === "decoded") w.resolve(m);
-      else w.reject(new Error(m.message || "QR decoding failed"));
-    };
-    qrWorker.onerror = (ev) => {
-      ev.preventDefault();
-      for (const w of waiting.values()) w.reject(new Error(ev.message || "QR worker failed"));
-      waiting.clear();
-      qrWorker = null;
-    };
-  }
-  return qrWorker;
-}
-
-function decodeInWorker(payload, transfer) {
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    waiting.set(id, { resolve, reject });
-    worker().postMessage({ type: "decode", id, ...payload }, transfer || []);
-  });
-}
-
-/** Warm up both QR components while Pyodide loads (their files are small). */
-export function preload() {
-  pdfjs().catch(() => {});
-  try {
-    worker();
-  } catch (_) {
-    /* reported when used */
-  }
-}
-
-function previewCanvas(source, box) {
+function previewCanvas(source) {
   const scale = Math.min(1, PREVIEW_WIDTH / source.width);
   const c = document.createElement("canvas");
   c.width = Math.max(1, Math.round(source.width * scale));
@@ -154,138 +165,27 @@ function figure(canvas, caption) {
   return f;
 }
 
-// One document at a time in pdf.js: its worker port is shared, and a document created while the
-// previous one is torn down is refused.  A batch checks several files at once (a pool of Python
-// workers): their renderings take turns here, each with its own time limit once it starts, while
-// zxing decodes the previous file's page in its own worker (the turn ends with the bitmap).
-let pdfTurn = Promise.resolve();
-
-function inTurn(job) {
-  const mine = pdfTurn.then(job);
-  pdfTurn = mine.catch(() => {});
-  return mine;
-}
-
 /**
- * PDF: render page 1, decode QR codes.  Returns {qr: [QrInput] | null, preview: Element | null,
- * note}.  `qr: null` means "could not look" (the Python side then reports that QR was not checked).
+ * PDF: page 1 painted and its QR codes decoded in a QR worker.  Returns {qr: [QrInput] | null,
+ * preview: Element | null, renders, note}.  `qr: null` means "could not look" (the Python side
+ * then reports that QR was not checked); `renders` is how many sizes were painted.
  */
 export async function pdfQr(bytes) {
+  const copy = bytes.slice(0); // the worker takes this copy over; the caller keeps its own
+  let found;
+  try {
+    found = await runJob({ type: "pdf", bytes: copy, longSides: RENDER_LONG_SIDES, previewWidth: PREVIEW_WIDTH }, [copy]);
+  } catch (err) {
+    return { qr: null, preview: null, renders: 0, note: NOTES[err.stage] || NOTES.render };
+  }
+  const qr = found.codes.map((c) => ({ text: c.text, source: "page 1", box: c.box }));
   let preview = null;
-  let decoded = { codes: [] };
-  for (const longSide of RENDER_LONG_SIDES) {
-    const page = await inTurn(() => renderPage(bytes, longSide, !preview));
-    if (page.note) return { qr: null, preview, note: page.note };
-    preview = preview || page.preview;
-    try {
-      decoded = await decodeInWorker({ bitmap: page.bitmap }, [page.bitmap]);
-    } catch (err) {
-      return { qr: null, preview, note: "二维码识别组件加载失败，未识别二维码。" };
-    }
-    if (decoded.codes.length || page.scale >= 4) break;
+  if (found.preview) {
+    preview = figure(previewCanvas(found.preview), "第 1 页预览（红框：识别到的二维码）");
+    found.preview.close();
+    outline(preview, qr.map((q) => q.box));
   }
-  const qr = decoded.codes.map((c) => ({ text: c.text, source: "page 1", box: c.box }));
-  if (preview) outline(preview, qr.map((q) => q.box));
-  return { qr, preview, note: qr.length ? "" : "第 1 页上没有识别到二维码。" };
-}
-
-/** Page 1 rendered with its long side `longSide` px: {bitmap, scale, preview} or {note}. */
-async function renderPage(bytes, longSide, wantPreview) {
-  let lib;
-  try {
-    lib = await pdfjs();
-  } catch (err) {
-    return { note: "预览组件（pdf.js）加载失败，未识别二维码。" };
-  }
-  // pdf.js refuses a new document on the shared worker port while the previous one is still
-  // being torn down ("PDFWorker.create - the worker is being destroyed"): wait for that first,
-  // but not for ever (a worker stuck in a hostile document never finishes it).
-  try {
-    await within(pdfjsIdle, TEARDOWN_WAIT_MS);
-  } catch (err) {
-    freshPdfjsWorkers(lib);
-  }
-  const started = performance.now();
-  const left = () => PAGE_TIMEOUT_MS - (performance.now() - started);
-  let task;
-  try {
-    task = lib.getDocument({
-      data: new Uint8Array(bytes.slice(0)), // pdf.js transfers its copy to its worker
-      cMapUrl: PATHS.pdfjsCMaps,
-      cMapPacked: true,
-      standardFontDataUrl: PATHS.pdfjsFonts,
-      wasmUrl: PATHS.pdfjsWasm,
-      iccUrl: PATHS.pdfjsIccs,
-      enableXfa: false,
-      useSystemFonts: false,
-      stopAtErrors: false,
-    });
-  } catch (err) {
-    return { note: "无法渲染该文件的第 1 页，未识别二维码。" };
-  }
-  // Ends the document in pdf.js's worker (the worker itself is reused).  Not awaited here, so
-  // the verdict does not wait for it; the next file awaits it (pdfjsIdle) before it starts.
-  let released = null;
-  let abandoned = false; // timed out: its workers were replaced, do not wait for its teardown
-  const release = () => {
-    if (!released) {
-      released = task.destroy().catch(() => {});
-      if (!abandoned) pdfjsIdle = released;
-    }
-    return released;
-  };
-  const timedOut = () => {
-    abandoned = true;
-    release();
-    freshPdfjsWorkers(lib);
-    return { note: "第 1 页在规定时间内没有渲染完成（文件过于复杂或已损坏），未识别二维码。" };
-  };
-  task.onPassword = () => release(); // encrypted: the Python core explains it
-  let doc;
-  try {
-    doc = await within(task.promise, left());
-  } catch (err) {
-    if (err instanceof Timeout) return timedOut();
-    release();
-    return { note: "无法渲染该文件的第 1 页，未识别二维码。" };
-  }
-  let renderTask = null;
-  try {
-    const page = await within(doc.getPage(1), left());
-    const base = page.getViewport({ scale: 1 });
-    const scale = Math.min(4, longSide / Math.max(base.width, base.height));
-    const viewport = page.getViewport({ scale });
-    const canvas = document.createElement("canvas");
-    canvas.width = Math.ceil(viewport.width);
-    canvas.height = Math.ceil(viewport.height);
-    performance.mark("cqc-render-start");
-    // `canvas` only, no `canvasContext`: with a context pdf.js paints on this thread; without,
-    // its renderer worker paints and the page just receives the finished frame.
-    renderTask = page.render({ canvas, viewport, background: "#ffffff", annotationMode: lib.AnnotationMode ? lib.AnnotationMode.ENABLE : 1 });
-    await within(renderTask.promise, left());
-    renderTask = null;
-    performance.mark("cqc-render-end");
-    // No getImageData here: reading megapixels back costs the main thread 100+ ms.  A bitmap
-    // snapshot is cheap; qr-worker turns it into pixels off the main thread.
-    const bitmap = await createImageBitmap(canvas);
-    performance.mark("cqc-bitmap-end");
-    const preview = wantPreview ? figure(previewCanvas(canvas), "第 1 页预览（红框：识别到的二维码）") : null;
-    performance.mark("cqc-preview-end");
-    canvas.width = canvas.height = 0; // free the big bitmap
-    return { bitmap, scale, preview };
-  } catch (err) {
-    if (err instanceof Timeout) {
-      try {
-        if (renderTask) renderTask.cancel();
-      } catch (_) {
-        /* the worker is replaced anyway */
-      }
-      return timedOut();
-    }
-    return { note: "无法渲染该文件的第 1 页，未识别二维码。" };
-  } finally {
-    release();
-  }
+  return { qr, preview, renders: found.renders, note: qr.length ? "" : "第 1 页上没有识别到二维码。" };
 }
 
 /** OFD: decode the package's images (listed by the Python worker). */
@@ -296,7 +196,7 @@ export async function imagesQr(images) {
   for (const img of images || []) {
     let decoded;
     try {
-      decoded = await decodeInWorker({ bytes: img.bytes, source: img.source });
+      decoded = await runJob({ type: "decode", bytes: img.bytes, source: img.source }, []); // copied: the preview needs it
     } catch (err) {
       failed = true;
       continue;
