@@ -111,3 +111,23 @@ def test_real_vendor_seal_chains_to_national_root(corpus_root):
     late = TrustStore.from_options(Options()).validate(leaf, [], v["not_after"].replace(year=2030))
     assert not late.trusted and "TRUST_CERT_EXPIRED" in late.problems
     assert not TrustStore.from_options(Options(use_default_trust=False)).validate(leaf, [], when).trusted
+
+
+def test_certificate_signature_results_are_remembered_for_exactly_the_same_pair(monkeypatch):
+    """A batch from one issuer repeats its chain in every file: a link is verified once.  The
+    memo is keyed by both certificates' SHA-256, so a changed certificate is verified again."""
+    from checker._crypto import trust as T
+
+    root = _load("nrcac_rootca_sm2.pem")
+    inter = bundled_intermediates()[0]
+    assert T.signed_by(inter, root)
+    calls = []
+    monkeypatch.setattr(T, "verify_cert_signature", lambda c, i: calls.append(c) or False)
+    assert T.signed_by(inter, root) and calls == []  # remembered: not verified again
+    der = bytearray(inter.dump())
+    der[-1] ^= 1  # the last byte of the signature value
+    forged = ax509.Certificate.load(bytes(der))
+    assert not T.signed_by(forged, root) and len(calls) == 1  # another certificate: verified
+    monkeypatch.undo()
+    assert not T.signed_by(forged, root)
+    assert not verify_cert_signature(forged, root)  # and the remembered answer was the true one

@@ -254,7 +254,7 @@ def examine_root(data: bytes, today: _dt.date | _dt.datetime | None = None, *,
         raise RootRefused("TRUST_ROOT_EXPIRED", subject=readable_name(cert.subject),
                           not_after=validity[1].date().isoformat())
     self_signed = _name_key(cert.subject) == _name_key(cert.issuer)
-    if self_signed and not verify_cert_signature(cert, cert):
+    if self_signed and not signed_by(cert, cert):
         raise RootRefused("TRUST_ROOT_BAD_SIGNATURE", subject=readable_name(cert.subject))
     return RootCandidate(der=cert.dump(), subject=readable_name(cert.subject), issuer=readable_name(cert.issuer),
                          not_before=validity[0].isoformat(), not_after=validity[1].isoformat(),
@@ -471,7 +471,7 @@ class TrustStore:
                 if checks <= 0:
                     break
                 checks -= 1
-                if verify_cert_signature(cur, ic):
+                if signed_by(cur, ic):
                     nxt = ic
                     break
             if nxt is None:
@@ -532,7 +532,7 @@ class _PathSearch:
             if self._signature_budget <= 0:
                 return None
             self._signature_budget -= 1
-            self._verified[key] = verify_cert_signature(child, parent)
+            self._verified[key] = signed_by(child, parent)
         return self._verified[key]
 
     def _walk(self, path: list[Certificate], depth: int) -> None:
@@ -635,3 +635,23 @@ def _name_key(name) -> str:
 
 _NAME_KEYS: dict[bytes, str] = {}
 _NAME_KEYS_MAX = 4096
+
+
+def signed_by(cert: Certificate, issuer: Certificate) -> bool:
+    """Does ``issuer``'s key verify ``cert``'s signature?  Results are remembered across checks:
+    a batch from one issuer repeats the same chain in every file, and each link costs an SM2 or
+    RSA verification.  The key is the SHA-256 of both certificates, so a remembered answer is to
+    exactly the same question; callers count a remembered answer against their budgets like a
+    computed one, so no result depends on which files were checked before."""
+    key = (fingerprint(cert), fingerprint(issuer))
+    known = _SIGNATURE_RESULTS.get(key)
+    if known is None:
+        known = verify_cert_signature(cert, issuer)
+        if len(_SIGNATURE_RESULTS) >= _SIGNATURE_RESULTS_MAX:
+            _SIGNATURE_RESULTS.pop(next(iter(_SIGNATURE_RESULTS)))
+        _SIGNATURE_RESULTS[key] = known
+    return known
+
+
+_SIGNATURE_RESULTS: dict[tuple[str, str], bool] = {}
+_SIGNATURE_RESULTS_MAX = 1024
