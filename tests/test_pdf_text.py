@@ -327,6 +327,60 @@ def test_tokenizer_is_tolerant():
     assert parse_ops(b"", 10) == [] and parse_ops(b"   % only a comment", 10) == []
 
 
+_DRAW_ONLY = {"re", "m", "l", "c", "v", "y", "h", "S", "s", "f", "f*", "F", "B", "B*", "b", "b*", "n", "W", "W*",
+              "w", "J", "j", "M", "i", "g", "G", "rg", "RG", "k", "K", "sc", "SC"}
+_PIECES = [b"1", b"-2.5", b".5", b"+3.", b"0", b"re", b"m", b"l", b"c", b"h", b"f", b"f*", b"S", b"W", b"n", b"rg",
+           b"RG", b"k", b"w", b"cm", b"q", b"Q", b"BT", b"ET", b"Td", b"Tj", b"TJ", b"(x y)", b"<41>", b"/F1", b"12",
+           b"Tf", b"[", b"]", b"<<", b">>", b"scn", b"sc", b"%c\n", b"d0", b"BI /W 1 /H 1 /BPC 8 /CS /G ID \x00 EI",
+           b"1.5.3", b"cmx", b"f**", b"(", b")"]
+_SEPS = [b" ", b"\n", b"\r\n", b"\x00", b"\t", b"\f", b"  ", b""]
+
+
+def _draw_free(ops):
+    return [(op, a) for op, a in ops if op not in _DRAW_ONLY]
+
+
+def test_tokenizer_skips_runs_of_drawing_operators_for_text():
+    content = b"q 0 0 1 rg " + b"10 20 3 3 re 13 20 3 3 re\n" * 50 + b"f Q BT /F1 12 Tf 1 0 0 1 50 700 Tm (a) Tj ET " \
+              b"0.5 w 1 1 m 2 2 l S 2 0 0 2 0 0 cm [(b) 5] TJ"
+    full = parse_ops(content, 10_000)
+    fast = parse_ops(content, 10_000, drawing=False)
+    assert _draw_free(fast) == _draw_free(full) and len(fast) < 10 < len(full)
+    assert ("cm", [2.0, 0.0, 0.0, 2.0, 0.0, 0.0]) in fast  # cm, q/Q and text are never skipped
+    # the same tokens are counted either way: the limits do not move
+    from checker._pdf.content import TokenBudget
+
+    budget = TokenBudget(10_000)
+    parse_ops(content, 10_000, budget=budget)
+    n = 10_000 - budget.left
+    assert n > 250 and parse_ops(content, n, drawing=False) and parse_ops(content, n)
+    for drawing in (True, False):
+        with pytest.raises(LimitExceeded):
+            parse_ops(content, n - 1, drawing=drawing)
+
+
+def test_tokenizer_text_operators_are_the_same_with_or_without_drawing():
+    hypothesis = pytest.importorskip("hypothesis")  # dev dependency, always installed by make test
+    from hypothesis import given, settings, strategies as st
+
+    from checker._pdf.content import TokenBudget
+
+    @settings(max_examples=400, deadline=None, derandomize=True)
+    @given(st.lists(st.tuples(st.sampled_from(_PIECES), st.sampled_from(_SEPS)), max_size=60))
+    def same(pieces):
+        data = b"".join(p + sep for p, sep in pieces)
+        outcome = []
+        for drawing in (True, False):
+            budget = TokenBudget(10_000)
+            try:
+                outcome.append((_draw_free(parse_ops(data, 200, budget=budget, drawing=drawing)), budget.left))
+            except LimitExceeded:
+                outcome.append("limit")
+        assert outcome[0] == outcome[1], data
+
+    same()
+
+
 def test_inline_image_skipped():
     # the image data holds parentheses, "Tj" and even "EI" not followed by white space
     img = b"(fake) Tj EIx ))) \xff\x00"

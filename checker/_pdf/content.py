@@ -33,6 +33,13 @@ _TOKEN = re.compile(
     rb"|\Z)"
 )
 _NUM, _NAME, _OPEN, _HEX, _CLOSE, _LIT, _LITX, _WORD, _BAD = range(1, 10)
+# A run of operators that only draw, each with numbers only for operands (§8.5.2-8.5.4 path
+# construction, painting and clipping, §8.4.4 line style, §8.6.8 colour): "x y w h re" * 300
+# is how a QR code drawn as vector paths looks.  Read as a whole when ``drawing=False``.
+_DRAW_RUN = re.compile(
+    rb"(?:(?:[+-]?(?:\d+\.?\d*|\.\d+)[ \t\r\n\f\x00]+)*"
+    rb"(?:re|m|l|c|v|y|h|S|s|f\*?|F|B\*?|b\*?|n|W\*?|w|J|j|M|i|g|G|rg|RG|k|K|sc|SC)"
+    rb"(?=[ \t\r\n\f\x00]|\Z)[ \t\r\n\f\x00]*)+")
 _NAME_ESC = re.compile(rb"#([0-9A-Fa-f]{2})")
 _LIT_SPECIAL = re.compile(rb"[()\\]")
 _EI = re.compile(rb"[ \t\r\n\f\x00]EI(?=[ \t\r\n\f\x00]|\Z)")
@@ -138,16 +145,21 @@ class TokenBudget:
 
 
 def parse_ops(data: bytes, max_tokens: int, max_depth: int = 64,
-              budget: TokenBudget | None = None) -> list[tuple[str, list]]:
-    """``[(operator, operands), …]`` of a content stream (or a CMap, which shares the syntax)."""
+              budget: TokenBudget | None = None, drawing: bool = True) -> list[tuple[str, list]]:
+    """``[(operator, operands), …]`` of a content stream (or a CMap, which shares the syntax).
+
+    ``drawing=False`` leaves out runs of operators that only draw with numeric operands (paths,
+    painting, clipping, line style, colour; not ``cm``, ``q``/``Q`` or any text operator): a
+    reader of text skips them at the speed of one regular expression.  They count as the same
+    number of tokens either way."""
     limit = max_tokens if budget is None else max(min(max_tokens, budget.left), 0)
-    ops, used = _parse(data, limit, max_depth)
+    ops, used = _parse(data, limit, max_depth, drawing)
     if budget is not None:
         budget.left -= used
     return ops
 
 
-def _parse(data: bytes, max_tokens: int, max_depth: int) -> tuple[list[tuple[str, list]], int]:
+def _parse(data: bytes, max_tokens: int, max_depth: int, drawing: bool = True) -> tuple[list[tuple[str, list]], int]:
     ops: list[tuple[str, list]] = []
     operands: list = []
     stack: list[list] = [operands]  # open arrays / dicts; stack[-1] receives values
@@ -157,6 +169,7 @@ def _parse(data: bytes, max_tokens: int, max_depth: int) -> tuple[list[tuple[str
     pos = 0
     n = len(data)
     finditer = _TOKEN.finditer
+    draw_run = None if drawing else _DRAW_RUN.match
     while pos < n:
         for m in finditer(data, pos):
             kind = m.lastindex
@@ -166,6 +179,14 @@ def _parse(data: bytes, max_tokens: int, max_depth: int) -> tuple[list[tuple[str
             if tokens > max_tokens:
                 raise LimitExceeded(f"page content: more than {max_tokens} tokens")
             if kind == _NUM:
+                if draw_run is not None and not operands and len(stack) == 1:
+                    run = draw_run(data, m.start(1))
+                    if run is not None:
+                        tokens += len(run.group().replace(b"\x00", b" ").split()) - 1
+                        if tokens > max_tokens:
+                            raise LimitExceeded(f"page content: more than {max_tokens} tokens")
+                        pos = run.end()
+                        break
                 top.append(float(m.group(1)))
             elif kind == _WORD:
                 w = m.group(8)

@@ -237,7 +237,7 @@ class _Reader:
                 chunks.append(self.stream_bytes(s))
         if not chunks:
             return ""
-        ops = parse_ops(b"\n".join(chunks), self.max_tokens, self.max_depth, self.tokens)
+        ops = parse_ops(b"\n".join(chunks), self.max_tokens, self.max_depth, self.tokens, drawing=False)
         resources = self._inherited(page, "Resources")
         runs: list[list] = []
         self._calls = 0
@@ -263,7 +263,7 @@ class _Reader:
             return None
         hit = self._forms.get(id(s))
         if hit is None or hit[0] is not s:
-            hit = (s, parse_ops(self.stream_bytes(s), self.max_tokens, self.max_depth, self.tokens))
+            hit = (s, parse_ops(self.stream_bytes(s), self.max_tokens, self.max_depth, self.tokens, drawing=False))
             self._forms[id(s)] = hit
         return hit
 
