@@ -10,9 +10,11 @@ Measures
   measured twice: incognito context (in-memory HTTP cache, which does not keep the 9.6 MB wasm) and
   a persistent profile (disk cache, like a returning visitor);
 * file chosen -> verdict card: first file after ready, then the median of ``--runs`` single-file
-  checks of a 1-page sample certificate (QR included: pdf.js render + zxing-wasm in the page);
+  checks of a 1-page sample certificate (QR included: pdf.js render + zxing-wasm in the QR worker);
 * a batch: 200 mixed PDF/OFD files chosen at once -> the last verdict card, with the page's pool of
   Python workers (twice) and, alternating, with one worker (``?workers=1``);
+* memory of a long batch: 500 files, the browser's memory (PSS of its processes, workers included)
+  and the page's JavaScript heap before and after, and how many page images stay in the page;
 * bytes transferred (bodies + headers, workers included) for the checker page and a guide page,
   and whether the guide page loads any WebAssembly;
 * total size of the built site, and of its runtime by kind.
@@ -173,9 +175,51 @@ def _sample(out: pathlib.Path) -> pathlib.Path:
 BATCH_TIMEOUT_S = 900
 
 
-def _batch(browser, url: str, files: list[pathlib.Path], workers: int | None) -> dict:
+def _tree_memory_mb() -> float:
+    """Memory of this process's descendants (Playwright's driver, the browser and its renderer,
+    GPU and utility processes) in MB: the sum of their PSS (shared pages split between them),
+    RSS where PSS cannot be read."""
+    import os
+
+    children: dict[int, list[int]] = {}
+    for d in pathlib.Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(d.name))
+    kb = 0
+    todo = list(children.get(os.getpid(), []))
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        for name, key in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
+            try:
+                line = next((ln for ln in (pathlib.Path("/proc") / str(pid) / name).read_text().splitlines()
+                             if ln.startswith(key)), None)
+            except OSError:
+                line = None
+            if line:
+                kb += int(line.split()[1])
+                break
+    return round(kb / 1024, 1)
+
+
+_PAGE_MEMORY = """() => ({
+    js_heap_mb: performance.memory ? Math.round(performance.memory.usedJSHeapSize / 1e5) / 10 : null,
+    cards: document.querySelectorAll('article.cqc-card[data-verdict]').length,
+    page_canvases: [...document.querySelectorAll('canvas.cqc-preview-canvas')].filter((c) => c.width * c.height > 0).length,
+    page_images: document.querySelectorAll('img.cqc-preview-img').length,
+    stored_previews: document.querySelectorAll('.cqc-preview-ph').length})"""
+
+
+def _batch(browser, url: str, files: list[pathlib.Path], workers: int | None, memory: bool = False) -> dict:
     """Seconds from choosing ``files`` to the last verdict card, in a fresh page whose pool has
-    finished loading (``workers``: the page's ?workers=, None = its default pool)."""
+    finished loading (``workers``: the page's ?workers=, None = its default pool).  ``memory``:
+    also the browser's memory and the page's heap before and after (after a pause in which
+    off-screen previews are stored away)."""
     ctx = browser.new_context(locale="zh-CN", service_workers="block")
     try:
         page = ctx.new_page()
@@ -186,6 +230,7 @@ def _batch(browser, url: str, files: list[pathlib.Path], workers: int | None) ->
                                timeout=READY_TIMEOUT_MS)
         time.sleep(2.0)  # the new workers' warm-up
         _trust_demo(page)
+        before = {"browser_mb": _tree_memory_mb(), **page.evaluate(_PAGE_MEMORY)} if memory else None
         t = time.perf_counter()
         page.set_input_files("#cqc-files", [str(f) for f in files])
         page.wait_for_function(
@@ -194,13 +239,18 @@ def _batch(browser, url: str, files: list[pathlib.Path], workers: int | None) ->
         seconds = time.perf_counter() - t
         verdicts = page.evaluate("""() => { const n = {}; for (const c of document.querySelectorAll('article.cqc-card[data-verdict]'))
             n[c.dataset.verdict] = (n[c.dataset.verdict] || 0) + 1; return n; }""")
-        return {"s": round(seconds, 2), "workers": want, "verdicts": verdicts}
+        out = {"s": round(seconds, 2), "workers": want, "verdicts": verdicts}
+        if memory:
+            time.sleep(3.0)  # IntersectionObserver callbacks and WebP encoding of off-screen previews
+            out["memory_before"] = before
+            out["memory_after"] = {"browser_mb": _tree_memory_mb(), **page.evaluate(_PAGE_MEMORY)}
+        return out
     finally:
         ctx.close()
 
 
 def run(runs: int = 20, site: pathlib.Path | None = None, cold_runs: int = 3,
-        corpus: pathlib.Path | None = None, batch_dir: pathlib.Path | None = None) -> dict:
+        corpus: pathlib.Path | None = None, batch_dirs: dict[str, pathlib.Path] | None = None) -> dict:
     from playwright.sync_api import sync_playwright
     from serve import serve_in_thread
 
@@ -267,10 +317,10 @@ def run(runs: int = 20, site: pathlib.Path | None = None, cold_runs: int = 3,
             res["warm_verdict_in_page_median_ms"] = statistics.median(_LAST_IN_PAGE)
             res["warm_verdict_runs"] = len(walls)
             # -- a batch of 200 files: the pool (twice) and one worker, alternating -----------------
-            if batch_dir is not None:
+            if batch_dirs is not None:
                 import os
 
-                files = sorted(batch_dir.iterdir())
+                files = sorted(batch_dirs["mixed200"].iterdir())
                 load = [round(x, 2) for x in os.getloadavg()]
                 pool1 = _batch(browser, url, files, None)
                 single = _batch(browser, url, files, 1)
@@ -284,6 +334,10 @@ def run(runs: int = 20, site: pathlib.Path | None = None, cold_runs: int = 3,
                 res["batch200_load"] = [load, [round(x, 2) for x in os.getloadavg()]]
                 print(f"  browser batch {len(files)} files: pool of {pool1['workers']} {res['batch200_s_runs']} s,"
                       f" one worker {single['s']} s, load {res['batch200_load']}", flush=True)
+                long = _batch(browser, url, sorted(batch_dirs["mixed500"].iterdir()), None, memory=True)
+                res["batch500"] = long
+                print(f"  browser batch 500 files: {long['s']} s, memory {long['memory_before']} -> {long['memory_after']}",
+                      flush=True)
             # -- warm: the same (incognito) context reloaded: revalidation, in-memory HTTP cache ------
             warm = []
             traffic.reset()
