@@ -216,7 +216,7 @@ def test_page_boots_with_strict_csp(ui):
 
 
 def test_workers_are_bound_by_the_page_policy(ui, files):
-    # Make sure the QR and pdf.js workers exist too (they start with the first PDF).
+    # Make sure the QR worker and pdf.js's parser exist too (the QR worker starts after ready).
     ui.check_files([files["plain"]])
     # Our workers (Pyodide, zxing, pdf.js) start from blob: bootstraps and so inherit the
     # page's policy.  Material's search worker starts from its http URL: it gets no policy

@@ -88,7 +88,7 @@ def test_bombs_end_as_error_and_the_page_still_checks_the_next_file(page, tmp_pa
 def test_a_page_pdfjs_cannot_render_in_time_is_given_up_and_the_next_file_is_checked(browser, site_server, tmp_path):
     """The QR path has a time limit (here 2 s, ?qr_timeout_ms): a page too heavy to render in it
     (this one keeps pdf.js busy 5-10 s) ends with "QR not checked" and a note, and the next file
-    gets fresh pdf.js workers and its QR code read as usual.  (With 300 ms the next file, which
+    gets a fresh QR worker (pdf.js with it) and its QR code read as usual.  (With 300 ms the next file, which
     must also start pdf.js's worker again, failed once in a full run on a busy machine.)"""
     from test_checker_ui import samples_dir
 

@@ -1,73 +1,60 @@
 // Page previews of result cards, bounded in memory for batches of hundreds of files.
 //
-// A card shows its page preview as a <canvas> (qr.mjs).  When the card scrolls far out of view the
-// canvas is encoded once into a small WebP blob and removed: off-screen cards keep no page
-// pixels.  When the card comes near the view again an <img> shows the blob; it is dropped again
-// when the card leaves.  The red QR outlines are plain elements and stay.
+// The QR worker sends each card's preview once, as a small JPEG (qr-worker.mjs).  A card keeps
+// that blob; it is shown as an <img> only while the card is in or near the view, and replaced by
+// a placeholder of the same shape when the card scrolls away, so that off-screen cards keep no
+// decoded page pixels.  The red QR outlines are plain elements and stay.
 
 const MARGIN = "600px 0px"; // start showing a little before a card scrolls into view
 
-let observer = null;
-
-function placeholderFor(el, w, h) {
-  const ph = document.createElement("div");
-  ph.className = "cqc-preview-ph";
-  ph.style.aspectRatio = `${w} / ${h}`;
-  el.replaceWith(ph);
-  return ph;
+/** The preview's element in `frame` (shown now; the observer below hides it when out of view). */
+export function previewImage(frame, { blob, width, height }) {
+  frame.cqcBlob = blob;
+  frame.dataset.w = String(width);
+  frame.dataset.h = String(height);
+  return imageOf(frame);
 }
 
-async function stash(frame) {
-  const canvas = frame.querySelector("canvas.cqc-preview-canvas");
-  if (!canvas || frame.dataset.stashing) return;
-  frame.dataset.stashing = "1";
-  try {
-    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/webp", 0.8));
-    if (!blob) return; // keep the canvas: nothing to show it from
-    frame.cqcBlob = blob;
-    frame.dataset.w = String(canvas.width);
-    frame.dataset.h = String(canvas.height);
-    if (frame.dataset.visible === "1") show(frame, canvas);
-    else placeholderFor(canvas, canvas.width, canvas.height);
-    canvas.width = canvas.height = 0;
-  } finally {
-    delete frame.dataset.stashing;
-  }
-}
-
-function show(frame, replace) {
-  const target = replace || frame.querySelector(".cqc-preview-ph");
-  if (!target || !frame.cqcBlob) return;
+function imageOf(frame) {
   const img = document.createElement("img");
   img.className = "cqc-preview-img";
   img.alt = "";
   img.decoding = "async";
   img.src = URL.createObjectURL(frame.cqcBlob);
   img.style.aspectRatio = `${frame.dataset.w} / ${frame.dataset.h}`;
-  target.replaceWith(img);
+  return img;
+}
+
+function placeholderOf(frame) {
+  const ph = document.createElement("div");
+  ph.className = "cqc-preview-ph";
+  ph.style.aspectRatio = `${frame.dataset.w} / ${frame.dataset.h}`;
+  return ph;
+}
+
+function show(frame) {
+  const ph = frame.querySelector(".cqc-preview-ph");
+  if (ph && frame.cqcBlob) ph.replaceWith(imageOf(frame));
 }
 
 function hide(frame) {
   const img = frame.querySelector("img.cqc-preview-img");
   if (!img) return;
   URL.revokeObjectURL(img.src);
-  placeholderFor(img, frame.dataset.w, frame.dataset.h);
+  img.replaceWith(placeholderOf(frame));
 }
 
 function onChange(entries) {
   for (const entry of entries) {
-    const frame = entry.target;
-    frame.dataset.visible = entry.isIntersecting ? "1" : "0";
-    if (entry.isIntersecting) show(frame);
-    else if (frame.cqcBlob) hide(frame);
-    else stash(frame);
+    if (entry.isIntersecting) show(entry.target);
+    else hide(entry.target);
   }
 }
 
 /** Watch every preview frame added under `container` (result cards). */
 export function watchPreviews(container) {
   if (typeof IntersectionObserver !== "function") return;
-  observer = new IntersectionObserver(onChange, { rootMargin: MARGIN });
+  const observer = new IntersectionObserver(onChange, { rootMargin: MARGIN });
   const add = (node) => {
     if (!(node instanceof Element)) return;
     // frames holding a page image (not the sketches of unprotected areas, which have none)

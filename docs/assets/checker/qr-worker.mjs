@@ -6,11 +6,14 @@
 // page → worker  {type: "pdf", id, bytes: ArrayBuffer, longSides: [px, ...], previewWidth}
 //                    page 1 painted with its long side at each size in turn until a code is read
 //                {type: "decode", id, image: ImageData}            pixels
-//                {type: "decode", id, bytes: ArrayBuffer, source}   an image file (OFD PNG/JPEG)
+//                {type: "decode", id, bytes: ArrayBuffer, source, previewWidth?}
+//                    an image file (OFD PNG/JPEG)
 //                {type: "preload"}                                 load pdf.js and zxing now
 // worker → page  {type: "decoded", id, codes: [{text, format, box: [x, y, w, h] (0..1)}],
-//                 width, height}; for "pdf" also renders (paintings made) and preview
-//                 (ImageBitmap of the first painting, previewWidth px wide, transferred)
+//                 width, height, preview: {blob (JPEG), width, height} | null}
+//                 preview: "pdf" the first painting, "decode" the image when it holds a code
+//                 (with previewWidth), at most previewWidth px wide; "pdf" also sends renders
+//                 (how many sizes were painted)
 //                {type: "error", id, stage: "pdfjs" | "render" | "decoder", message}
 //
 // zxing-wasm fetches its .wasm from a CDN unless locateFile is overridden: we point it at the
@@ -61,18 +64,33 @@ function toBox(position, width, height) {
 
 // Decode the picture ourselves: gives the size for the box and handles every format the browser
 // knows (zxing's own decoder only knows PNG/JPEG/GIF/BMP).  Transparent PNGs: modules on white.
-async function imageDataFromBytes(bytes) {
+async function pictureFromBytes(bytes) {
   const bitmap = await createImageBitmap(new Blob([bytes]));
   try {
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const g = canvas.getContext("2d", { willReadFrequently: true });
-    g.fillStyle = "#fff";
-    g.fillRect(0, 0, bitmap.width, bitmap.height);
-    g.drawImage(bitmap, 0, 0);
-    return g.getImageData(0, 0, bitmap.width, bitmap.height);
+    const context = canvas.getContext("2d", { willReadFrequently: true });
+    context.fillStyle = "#fff";
+    context.fillRect(0, 0, bitmap.width, bitmap.height);
+    context.drawImage(bitmap, 0, 0);
+    return { canvas, context };
   } finally {
     bitmap.close();
   }
+}
+
+// The card's preview: the picture at most `width` px wide, as a JPEG.  Encoded here, once, so
+// that the page never holds page pixels it does not show (previews.mjs) and never encodes them
+// (WebP encoding of every card's page took the browser ~5 s of CPU per 200 files).
+async function previewOf(canvas, width) {
+  const w = Math.max(1, Math.min(width, canvas.width));
+  const h = Math.max(1, Math.round((canvas.height * w) / canvas.width));
+  const small = new OffscreenCanvas(w, h);
+  const g = small.getContext("2d", { alpha: false });
+  g.fillStyle = "#fff";
+  g.fillRect(0, 0, w, h);
+  g.imageSmoothingQuality = "medium";
+  g.drawImage(canvas, 0, 0, w, h);
+  return { blob: await small.convertToBlob({ type: "image/jpeg", quality: 0.85 }), width: w, height: h };
 }
 
 function codesIn(results, width, height) {
@@ -104,9 +122,12 @@ async function step(stage, work) {
 
 async function decode(msg) {
   const mod = await step("decoder", zxing);
-  const image = msg.image || (await imageDataFromBytes(msg.bytes));
+  const picture = msg.image ? null : await pictureFromBytes(msg.bytes);
+  const image = msg.image || picture.context.getImageData(0, 0, picture.canvas.width, picture.canvas.height);
   const results = await step("decoder", () => mod.readBarcodes(image, READER_OPTIONS));
-  return { out: { codes: codesIn(results, image.width, image.height), width: image.width, height: image.height } };
+  const codes = codesIn(results, image.width, image.height);
+  const preview = picture && msg.previewWidth && codes.length ? await previewOf(picture.canvas, msg.previewWidth) : null;
+  return { out: { codes, width: image.width, height: image.height, preview } };
 }
 
 // Page 1, coarse to fine (qr.mjs says why these sizes): a page whose code is read at one size is
@@ -130,17 +151,11 @@ async function pdf(msg) {
       found = { codes: codesIn(results, image.width, image.height), width: image.width, height: image.height };
       if (found.codes.length || scale >= 4) break;
     }
-    return { out: { ...found, renders, preview }, transfer: preview ? [preview] : [], cleanup };
+    return { out: { ...found, renders, preview }, cleanup };
   } catch (err) {
     await cleanup();
     throw err;
   }
-}
-
-function previewOf(canvas, width) {
-  const w = Math.max(1, Math.min(width, canvas.width));
-  const h = Math.max(1, Math.round((canvas.height * w) / canvas.width));
-  return createImageBitmap(canvas, { resizeWidth: w, resizeHeight: h, resizeQuality: "medium" });
 }
 
 const JOBS = { decode, pdf };
@@ -159,8 +174,8 @@ self.onmessage = (ev) => {
   if (!job) return;
   queue = queue.then(async () => {
     try {
-      const { out, transfer, cleanup } = await job(msg);
-      self.postMessage({ type: "decoded", id: msg.id, ...out }, transfer || []);
+      const { out, cleanup } = await job(msg);
+      self.postMessage({ type: "decoded", id: msg.id, ...out });
       if (cleanup) await cleanup();
     } catch (err) {
       const stage = err instanceof JobError ? err.stage : "decoder";

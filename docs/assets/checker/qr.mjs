@@ -2,6 +2,7 @@
 // decodes QR codes with zxing-wasm, all off the main thread; here the page hands it files and
 // builds the previews.  All runtime files are self-hosted (see paths.mjs).
 import { PATHS, spawnWorker } from "./paths.mjs";
+import { previewImage } from "./previews.mjs";
 
 // Long side of the rendered page in pixels, tried in order until a QR code is found (coarse to
 // fine, as the CLI does at 72, 216 and 360 dpi: a page whose code is read at one size is not
@@ -127,17 +128,6 @@ export function preload() {
   }
 }
 
-function previewCanvas(source) {
-  const scale = Math.min(1, PREVIEW_WIDTH / source.width);
-  const c = document.createElement("canvas");
-  c.width = Math.max(1, Math.round(source.width * scale));
-  c.height = Math.max(1, Math.round(source.height * scale));
-  c.className = "cqc-preview-canvas";
-  const g = c.getContext("2d");
-  g.drawImage(source, 0, 0, c.width, c.height);
-  return c;
-}
-
 function outline(figure, boxes) {
   for (const b of boxes) {
     if (!b) continue;
@@ -153,12 +143,14 @@ function outline(figure, boxes) {
   }
 }
 
-function figure(canvas, caption) {
+// A card's preview figure.  `preview` is the QR worker's {blob (JPEG), width, height}; the frame
+// keeps the blob and previews.mjs shows it as an image only while the card is near the view.
+function figure(preview, caption) {
   const f = document.createElement("figure");
   f.className = "cqc-preview";
   const frame = document.createElement("div");
   frame.className = "cqc-preview-frame";
-  frame.append(canvas);
+  frame.append(previewImage(frame, preview));
   const cap = document.createElement("figcaption");
   cap.textContent = caption;
   f.append(frame, cap);
@@ -181,8 +173,7 @@ export async function pdfQr(bytes) {
   const qr = found.codes.map((c) => ({ text: c.text, source: "page 1", box: c.box }));
   let preview = null;
   if (found.preview) {
-    preview = figure(previewCanvas(found.preview), "第 1 页预览（红框：识别到的二维码）");
-    found.preview.close();
+    preview = figure(found.preview, "第 1 页预览（红框：识别到的二维码）");
     outline(preview, qr.map((q) => q.box));
   }
   return { qr, preview, renders: found.renders, note: qr.length ? "" : "第 1 页上没有识别到二维码。" };
@@ -196,23 +187,16 @@ export async function imagesQr(images) {
   for (const img of images || []) {
     let decoded;
     try {
-      decoded = await runJob({ type: "decode", bytes: img.bytes, source: img.source }, []); // copied: the preview needs it
+      decoded = await runJob({ type: "decode", bytes: img.bytes, source: img.source, previewWidth: preview ? 0 : PREVIEW_WIDTH }, [img.bytes]);
     } catch (err) {
       failed = true;
       continue;
     }
     if (!decoded.codes.length) continue;
     for (const c of decoded.codes) qr.push({ text: c.text, source: img.source, box: c.box });
-    if (!preview) {
-      try {
-        const bitmap = await createImageBitmap(new Blob([img.bytes]));
-        const c = previewCanvas(bitmap);
-        bitmap.close();
-        preview = figure(c, `二维码图片：${img.source}`);
-        outline(preview, decoded.codes.map((d) => d.box));
-      } catch (_) {
-        preview = null;
-      }
+    if (!preview && decoded.preview) {
+      preview = figure(decoded.preview, `二维码图片：${img.source}`);
+      outline(preview, decoded.codes.map((d) => d.box));
     }
   }
   if (failed && !qr.length) return { qr: null, preview: null, note: "二维码识别组件加载失败，未识别二维码。" };
