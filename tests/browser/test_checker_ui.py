@@ -540,6 +540,21 @@ def test_runtime_failure_is_readable(browser, site_server, files, missing):
         ctx.close()
 
 
+def test_pdf_js_runs_in_the_qr_worker_not_on_the_page(ui, files):
+    """The page's main thread stays free for the cards: pdf.js is loaded and paints in the QR
+    worker (its parser in a worker of that worker), adds no fonts to the page's document, and
+    the page itself keeps no canvas for a preview."""
+    ui.check_files([files["plain"]])
+    page_loads = ui.page.evaluate("() => performance.getEntriesByType('resource').map((e) => e.name)")
+    assert not [u for u in page_loads if "/pdfjs/" in u], [u for u in page_loads if "/pdfjs/" in u]
+    families = ui.page.evaluate("() => [...document.fonts].map((f) => f.family)")
+    assert not [f for f in families if f.startswith("g_d")], families  # pdf.js names its fonts g_d0_f1, …
+    qr = [w for w in ui.page.workers if w.evaluate("() => self.name") == "qr"]
+    assert len(qr) == 1
+    assert qr[0].evaluate("() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/pdfjs/pdf.min.mjs'))")
+    assert ui.page.evaluate("() => document.querySelectorAll('#cq-checker canvas').length") == 0
+
+
 def test_pdfs_back_to_back_never_hit_a_closing_pdfjs_worker(ui, tmp_path):
     """Files are checked one after another on one pdf.js worker port.  The previous document's
     teardown must be over before the next document starts, else pdf.js throws ("PDFWorker.create
