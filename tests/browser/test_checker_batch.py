@@ -73,10 +73,14 @@ class Page:
         return json.loads(pathlib.Path(info.value.path()).read_text("utf-8"))
 
 
-def _open(browser, site_server, workers: int | None = None, viewport=(1280, 900)) -> Page:
+def _open(browser, site_server, workers: int | None = None, viewport=(1280, 900), cpus: int | None = None) -> Page:
+    """The checker page; ``cpus`` makes the page see that many CPUs (navigator.hardwareConcurrency,
+    which sizes its pools) on this 2-core machine."""
     ctx = browser.new_context(locale="zh-CN", service_workers="block", accept_downloads=True,
                               viewport={"width": viewport[0], "height": viewport[1]})
     ctx.add_init_script(INIT_JS)
+    if cpus:
+        ctx.add_init_script("Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', {get: () => %d})" % cpus)
     page = ctx.new_page()
     query = f"?today={TODAY}" + (f"&workers={workers}" if workers else "")
     page.goto(site_server.url + "checker/index.html" + query)
@@ -97,7 +101,8 @@ def _copies(tmp_path: pathlib.Path, n: int) -> list[pathlib.Path]:
 
 @pytest.fixture(scope="module")
 def pool(browser, site_server):
-    p = _open(browser, site_server, workers=3)
+    # three Python workers and, as on a 4-CPU machine, two QR workers
+    p = _open(browser, site_server, workers=3, cpus=4)
     p.wait("() => Number(document.getElementById('cq-checker').dataset.workers || 0) >= 3", "3 workers")
     yield p
     p.page.context.close()
@@ -120,6 +125,7 @@ def test_pool_results_equal_one_worker_on_every_sample(browser, site_server, poo
     assert many == one
     assert {r["verdict"] for r in many} >= {"warn", "fail"}
     assert any(r["qr"] for r in many if r["format"] == "pdf") and any(r["qr"] for r in many if r["format"] == "ofd")
+    assert sum(1 for w in pool.page.workers if w.evaluate("() => self.name") == "qr") == 2  # a second starts only when two files need one at once
 
 
 def test_progress_bar_counts_and_estimates(pool, tmp_path):
