@@ -5,7 +5,6 @@
 //
 // page → worker  {type: "pdf", id, bytes: ArrayBuffer, longSides: [px, ...], previewWidth}
 //                    page 1 painted with its long side at each size in turn until a code is read
-//                {type: "decode", id, image: ImageData}            pixels
 //                {type: "decode", id, bytes: ArrayBuffer, source, previewWidth?}
 //                    an image file (OFD PNG/JPEG)
 //                {type: "preload"}                                 load pdf.js and zxing now
@@ -122,11 +121,11 @@ async function step(stage, work) {
 
 async function decode(msg) {
   const mod = await step("decoder", zxing);
-  const picture = msg.image ? null : await pictureFromBytes(msg.bytes);
-  const image = msg.image || picture.context.getImageData(0, 0, picture.canvas.width, picture.canvas.height);
+  const picture = await pictureFromBytes(msg.bytes);
+  const image = picture.context.getImageData(0, 0, picture.canvas.width, picture.canvas.height);
   const results = await step("decoder", () => mod.readBarcodes(image, READER_OPTIONS));
   const codes = codesIn(results, image.width, image.height);
-  const preview = picture && msg.previewWidth && codes.length ? await previewOf(picture.canvas, msg.previewWidth) : null;
+  const preview = msg.previewWidth && codes.length ? await previewOf(picture.canvas, msg.previewWidth) : null;
   return { out: { codes, width: image.width, height: image.height, preview } };
 }
 
